@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import AzureError, HttpResponseError
@@ -155,7 +155,9 @@ class ArmSession:
 def get_paged(client: ARMPipelineClient, path: str, api_version: str) -> Iterator[dict]:
     """Yield the ``value`` items of an ARM list call, following ``nextLink`` until it is absent.
 
-    Raises HttpResponseError with ARM's error code and message on a non-200 answer.
+    Each ``nextLink`` is sent with `api_version`, as the SDK's own list
+    operations do. Raises HttpResponseError with ARM's error code and message
+    on a non-200 answer.
     """
     url: str | None = f"{path}?{urlencode({'api-version': api_version})}"
     while url:
@@ -164,4 +166,11 @@ def get_paged(client: ARMPipelineClient, path: str, api_version: str) -> Iterato
             raise HttpResponseError(response=response, error_format=ARMErrorFormat)
         body = response.json() or {}
         yield from body.get("value") or []
-        url = body.get("nextLink")
+        url = _with_api_version(body["nextLink"], api_version) if body.get("nextLink") else None
+
+
+def _with_api_version(link: str, api_version: str) -> str:
+    parts = urlsplit(link)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "api-version"]
+    query.append(("api-version", api_version))
+    return urlunsplit(parts._replace(query=urlencode(query)))

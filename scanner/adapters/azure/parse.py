@@ -219,12 +219,22 @@ def disaster_recovery_alias(body: JSON) -> GeoDisasterRecoveryAlias:
     )
 
 
+def perimeter_access_mode(value: Any) -> str | None:
+    """Normalise an association's access mode; "Enforced" and "EnforcedMode" both occur and mean the same."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text.lower().endswith("mode"):
+        text += "Mode"
+    return canonical(text, PERIMETER_MODES)
+
+
 def perimeter_configuration(body: JSON) -> PerimeterConfiguration:
     props = properties(body)
     association = props.get("resourceAssociation") or {}
     return PerimeterConfiguration(
         name=body.get("name") or "",
-        access_mode=canonical(association.get("accessMode"), PERIMETER_MODES),
+        access_mode=perimeter_access_mode(association.get("accessMode")),
         access_mode_raw=association.get("accessMode"),
         perimeter_id=(props.get("networkSecurityPerimeter") or {}).get("id"),
         profile_name=(props.get("profile") or {}).get("name"),

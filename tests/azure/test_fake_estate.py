@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -12,6 +13,7 @@ from scanner.engine import evaluate, select_rules
 from scanner.model import Provenance, Snapshot
 from scanner.model.azure import AzureSection
 from tests.azure.conftest import target_for
+from tests.azure.fake_arm import arm_error
 
 pytestmark = pytest.mark.azure
 
@@ -181,3 +183,15 @@ def test_wrong_token_not_assessed(fake_arm, monkeypatch):
     assert [error.scope for error in provenance.errors] == ["target"]
     assert provenance.errors[0].kind == "authentication"
     assert "not-the-token" not in units[0].collection_error
+
+
+def test_long_retry_after_capped(fake_arm):
+    listing = f"/subscriptions/{SANDBOX}/providers/microsoft.eventhub/namespaces"
+    fake_arm.routes[listing] = [arm_error(429, "TooManyRequests", "The request is being throttled.", **{"Retry-After": "3600"})]
+    started = time.monotonic()
+    units, provenance = collect_azure(target_for(fake_arm, subscriptions=[SANDBOX], max_retries=1, max_retry_after_seconds=0.2))
+
+    assert time.monotonic() - started < 30
+    assert len([request for request in fake_arm.requests if request.path.lower() == listing]) == 2
+    assert provenance.errors[0].kind == "throttled"
+    assert "still throttled" in units[0].collection_error

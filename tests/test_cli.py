@@ -85,7 +85,7 @@ def test_config_params_and_waivers(workdir):
         (
             ["--config", "c.yaml"],
             {"c.yaml": "targets:\n  kafka:\n    - name: a\n      bootstrap: h:9092\n      client: {sasl.password: hunter2}\n"},
-            "'sasl.password' holds a literal secret",
+            "'sasl.password' contains a literal secret",
         ),
         (["--config", "c.yaml"], {"c.yaml": "targets:\n  kafka:\n    - {name: a, bootstrap: nohostport}\n"}, "'nohostport' is not HOST:PORT"),
         (["--snapshot", "bad.json"], {"bad.json": "{"}, "is not valid JSON"),

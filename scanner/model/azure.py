@@ -5,7 +5,7 @@ The adapter normalises enum values to one casing (``Deny``, ``Enabled``,
 matching ``*_raw`` field, so evidence shows the observed value. A list that is
 None was not collected; an empty list was collected and is empty. Lists are
 sorted by their validators so that two scans of the same estate serialise to
-the same bytes. No model holds key material: authorization rules keep their
+the same bytes. No model contains key material: authorization rules keep their
 names and rights only, and no connection string is ever read.
 """
 
@@ -126,10 +126,10 @@ class Encryption(Frozen):
 
 
 class KeyVaultProtection(Frozen):
-    """Management-plane protection of one key vault that holds a customer-managed key.
+    """Management-plane protection of one key vault that contains a customer-managed key.
 
     `resource_id` is None when no vault with this URI was found in the
-    subscription; `error` says why the vault could not be read.
+    subscription, and `error` states why the vault could not be read.
     """
 
     vault_uri: str
@@ -188,7 +188,7 @@ class GeoDisasterRecoveryAlias(Frozen):
 
 
 class PerimeterConfiguration(Frozen):
-    """A network security perimeter association of a namespace. `access_mode` is Enforced, Learning or Audit."""
+    """A network security perimeter association of a namespace. `access_mode` is EnforcedMode, LearningMode, AuditMode or NoAssociationMode."""
 
     name: str
     access_mode: str | None = None
@@ -289,7 +289,7 @@ class AzureSubscription(Frozen):
     """Everything collected from one Azure subscription of a configured target.
 
     `namespaces` is None when the subscription was not collected, and then
-    `collection_error` says why.
+    `collection_error` states why.
     """
 
     target: str

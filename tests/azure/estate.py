@@ -1,13 +1,13 @@
 """Expand the JSON fixtures of the fake estate into the fake ARM server's routes.
 
 `fixtures/estate.json` lists subscriptions. Each readable subscription names
-a fixture file that holds its namespaces: the ARM body of each namespace
+a fixture file that contains its namespaces: the ARM body of each namespace
 under ``resource`` and the bodies of its children under the child's ARM
 name (``networkRuleSets/default``, ``eventhubs``, ``diagnosticSettings``…).
 A list written as ``{"pages": [[...], [...]]}`` is served in pages linked by
 ``nextLink``. ``faults`` maps a path below the subscription to the replies
 served in turn instead of the data (403, 429 with Retry-After, 5xx); the
-entry ``"data"`` serves the fixture's own answer.
+entry ``"data"`` serves the fixture's own response.
 """
 
 from __future__ import annotations

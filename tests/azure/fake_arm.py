@@ -3,7 +3,7 @@
 The server speaks HTTPS with a certificate signed by a throwaway CA that the
 test generates, because the SDK's bearer-token policy refuses plain HTTP.
 It serves ARM-shaped JSON from a route table, pages lists with absolute
-``nextLink`` URLs, answers unknown paths with ARM's 404 error body, rejects a
+``nextLink`` URLs, returns ARM's 404 error body for unknown paths, rejects a
 missing or wrong bearer token with 401, and records every request it sees.
 """
 
@@ -27,7 +27,7 @@ from cryptography.x509.oid import NameOID
 
 @dataclass(frozen=True)
 class Reply:
-    """One canned HTTP answer."""
+    """One canned HTTP response."""
 
     status: int = 200
     body: object = None
@@ -93,7 +93,7 @@ class FakeArm:
     """The server. `routes` maps a route key (see :func:`route_key`) to the replies served in turn.
 
     The last reply of a route repeats once the earlier ones are used up, so
-    ``[429, 200]`` throttles once and then answers.
+    ``[429, 200]`` throttles once and then returns data.
     """
 
     def __init__(self, folder: Path, token: str) -> None:

@@ -5,7 +5,7 @@ that rejects any request other than GET before a token is fetched or a byte
 is sent, retries with explicit
 bounds that honour Retry-After up to a cap, bearer-token authentication for
 the target's scope, and no automatic resource-provider registration (the
-SDK's default pipeline registers a provider with a POST when ARM answers 409
+SDK's default pipeline registers a provider with a POST when ARM returns 409
 MissingSubscriptionRegistration).
 """
 
@@ -63,7 +63,7 @@ class ReadOnlyPolicy(SansIOHTTPPolicy):
     def on_request(self, request: PipelineRequest) -> None:
         method = request.http_request.method.upper()
         if method not in READ_METHODS:
-            raise WriteRequestBlocked(f"streamaudit only reads: refused to send {method} {request.http_request.url.split('?')[0]}")
+            raise WriteRequestBlocked(f"streamaudit sends reads only: rejected {method} {request.http_request.url.split('?')[0]}")
 
 
 class BoundedRetryPolicy(RetryPolicy):
@@ -157,7 +157,7 @@ def get_paged(client: ARMPipelineClient, path: str, api_version: str) -> Iterato
 
     Each ``nextLink`` is sent with `api_version`, as the SDK's own list
     operations do. Raises HttpResponseError with ARM's error code and message
-    on a non-200 answer.
+    on a non-200 response.
     """
     url: str | None = f"{path}?{urlencode({'api-version': api_version})}"
     while url:

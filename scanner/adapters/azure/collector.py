@@ -48,7 +48,13 @@ def classify(exc: Exception) -> tuple[ErrorKind, str]:
     if isinstance(exc, HttpResponseError) and exc.status_code is not None:
         code = getattr(exc.error, "code", None) if exc.error is not None else None
         detail = getattr(exc.error, "message", None) if exc.error is not None else None
-        text = f"HTTP {exc.status_code}" + (f" {code}" if code else "") + (f": {detail}" if detail else f" {exc.reason or ''}".rstrip())
+        text = f"HTTP {exc.status_code}"
+        if code:
+            text += f" {code}"
+        if detail:
+            text += f": {detail}"
+        elif exc.reason:
+            text += f" {exc.reason}"
         kinds = {401: ErrorKind.AUTHENTICATION, 403: ErrorKind.DENIED, 404: ErrorKind.NOT_FOUND, 429: ErrorKind.THROTTLED}
         if exc.status_code == 429:
             text += " (still throttled after the configured retries)"

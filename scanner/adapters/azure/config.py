@@ -22,9 +22,9 @@ class AzureTarget(BaseModel):
     `auth` chooses the credential: ``default`` (DefaultAzureCredential),
     ``cli`` (the Azure CLI's login), ``environment`` (a service principal from
     AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or
-    AZURE_CLIENT_CERTIFICATE_PATH), ``managed_identity``, or ``access_token``
-    (a bearer token read from the environment variable named by
-    `access_token_env` each time a request needs it). `resource_manager_url`
+    AZURE_CLIENT_CERTIFICATE_PATH), or ``managed_identity``. With
+    ``access_token``, a bearer token is read from the environment variable
+    named by `access_token_env` each time a request needs it. `resource_manager_url`
     replaces the cloud's Resource Manager endpoint, for Azure Stack Hub and
     other private clouds. `subscriptions` is a list of subscription ids, or
     ``all`` for every subscription the identity can read.
@@ -92,7 +92,7 @@ class AzureTarget(BaseModel):
     @model_validator(mode="after")
     def _consistent_auth(self) -> "AzureTarget":
         if self.auth == "access_token" and self.access_token_env is None:
-            raise ValueError("auth 'access_token' needs access_token_env: the name of the environment variable that holds the token")
+            raise ValueError("auth 'access_token' needs access_token_env: the name of the environment variable that contains the token")
         if self.auth != "access_token" and self.access_token_env is not None:
             raise ValueError(f"access_token_env is only read with 'auth: access_token', but auth is {self.auth!r}")
         if self.managed_identity_client_id is not None and self.auth not in ("managed_identity", "default"):

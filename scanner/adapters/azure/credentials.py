@@ -45,7 +45,7 @@ ACCESS_TOKEN_LIFETIME_SECONDS = 300
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where Resource Manager requests go and which token scope they need."""
+    """Resource Manager endpoint of a target, with its token scope and sign-in authority."""
 
     resource_manager_url: str
     credential_scope: str
@@ -87,7 +87,7 @@ class EnvironmentAccessToken(TokenCredential):
 
 @dataclass(frozen=True)
 class CredentialPlan:
-    """Which credential class a target uses, with the keyword arguments it is built with."""
+    """Credential class name of a target, with the keyword arguments it is built with."""
 
     class_name: str
     kwargs: dict[str, Any] = field(default_factory=dict)

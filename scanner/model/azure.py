@@ -305,6 +305,11 @@ class AzureSubscription(Frozen):
             return None
         return sorted(namespaces, key=lambda namespace: (namespace.resource_group.lower(), namespace.name.lower()))
 
+    @property
+    def resource_root(self) -> str:
+        """Return the resource id of the subscription itself, used for findings on the whole unit."""
+        return "/".join(["azure", self.target, self.subscription_id or "-"])
+
     def resource_id(self, namespace: EventHubNamespace, *child: str) -> str:
         """Return ``azure/<target>/<subscription>/<resourceGroup>/<namespace>[/<kind>/<name>…]``."""
         return "/".join(["azure", self.target, self.subscription_id or "-", namespace.resource_group, namespace.name, *child])

@@ -229,6 +229,11 @@ class KafkaCluster(Frozen):
     def _sorted_operations(cls, operations: list[str] | None) -> list[str] | None:
         return None if operations is None else sorted(operations)
 
+    @property
+    def resource_root(self) -> str:
+        """Return the resource id of the target itself, used for findings on the whole unit."""
+        return f"kafka/{self.target}"
+
     def resource_id(self, *parts: str | int) -> str:
         """Build a resource id below this cluster, such as ``kafka/prod/topic/orders``."""
         return "/".join(["kafka", self.target, *(str(part) for part in parts)])

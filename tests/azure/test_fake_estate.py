@@ -60,7 +60,7 @@ def expected_table() -> set[tuple[str, str, str]]:
             alias, _, child = where.partition("/")
             resource = NAMESPACES[alias] + (f"/{child}" if child else "")
             table.add((rule_id, resource, status))
-        table.add((rule_id, "azure/contoso", "NOT_ASSESSED"))
+        table.add((rule_id, f"azure/contoso/{SANDBOX}", "NOT_ASSESSED"))
     return table
 
 

@@ -50,10 +50,10 @@ def test_scan_unreadable_subscription_exit_3(fake_arm, tmp_path):
     assert result.exit_code == 3, result.output
     report = json.loads((output / "streamaudit.json").read_text())
     assert report["scan"]["complete"] is False
-    sandbox = [finding for finding in report["findings"] if finding["resource_id"] == "azure/contoso"]
+    sandbox = [finding for finding in report["findings"] if finding["resource_id"] == f"azure/contoso/{SANDBOX}"]
     assert {finding["status"] for finding in sandbox} == {"NOT_ASSESSED"}
     assert all(SANDBOX in finding["message"] for finding in sandbox)
-    assessed = [finding for finding in report["findings"] if finding["resource_id"] != "azure/contoso"]
+    assessed = [finding for finding in report["findings"] if finding["resource_id"] != f"azure/contoso/{SANDBOX}"]
     assert {"PASS", "FAIL", "NOT_APPLICABLE"} <= {finding["status"] for finding in assessed}
 
 

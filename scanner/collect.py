@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from scanner import __version__
+from scanner.adapters.aws import collect_aws
 from scanner.adapters.kafka import collect_kafka
 from scanner.config import ScanConfig
 from scanner.model import Provenance, Snapshot, TargetProvenance
@@ -22,7 +23,7 @@ Collector = Callable[[Any], tuple[list, TargetProvenance]]
 
 
 def _collectors() -> dict[str, Collector]:
-    collectors: dict[str, Collector] = {"kafka": collect_kafka}
+    collectors: dict[str, Collector] = {"kafka": collect_kafka, "aws": collect_aws}
     return collectors
 
 

@@ -114,7 +114,7 @@ class AwsCollector:
             return [AwsAccount(target=self.target.name, collection_error=message)], self._provenance()
 
         with ThreadPoolExecutor(max_workers=self.target.max_concurrent_accounts, thread_name_prefix="aws-account") as pool:
-            accounts = list(pool.map(self._collect_account, plans))
+            accounts = list(pool.map(self._collect_account_safely, plans))
 
         if accounts and all(account.collection_error for account in accounts):
             self._record("target", ErrorKind.ERROR, "no account of the target could be collected")
@@ -136,6 +136,19 @@ class AwsCollector:
         identity = account.client("sts", self.target.home_region).get_caller_identity()
         account.account = identity["Account"]
         return account, identity["Account"]
+
+    def _collect_account_safely(self, plan: AccountPlan) -> AwsAccount:
+        """Collect one account; an unexpected exception marks the account not collected instead of ending the scan."""
+        try:
+            return self._collect_account(plan)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one account's bug or odd response must not end the scan
+            label = plan.account_id or "base credentials"
+            log.exception("aws target %s: account %s: collection failed", self.target.name, label)
+            message = f"{type(exc).__name__}: {exc}"
+            self._record(f"account {label}", ErrorKind.ERROR, f"collection failed: {message}")
+            return AwsAccount(target=self.target.name, account_id=plan.account_id, role_arn=plan.role_arn, collection_error=message)
 
     def _collect_account(self, plan: AccountPlan) -> AwsAccount:
         base = {"target": self.target.name, "account_id": plan.account_id, "role_arn": plan.role_arn}

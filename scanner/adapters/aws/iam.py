@@ -59,7 +59,8 @@ def build_iam(details: dict[str, list[dict[str, Any]]]) -> tuple[list[IdentityPo
             continue
         statements = _kinesis_statements(_default_version(policy), arn)
         if statements:
-            policies[arn] = IdentityPolicy(id=arn, name=policy["PolicyName"], kind="managed", statements=statements)
+            name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
+            policies[arn] = IdentityPolicy(id=arn, name=name, kind="managed", statements=statements)
 
     own_policies: dict[str, list[str]] = {}
     group_policies: dict[str, list[str]] = {}

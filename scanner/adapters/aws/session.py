@@ -82,9 +82,13 @@ class CallRecorder:
 
 
 def client_config(target: AwsTarget) -> Config:
-    """Return the botocore Config for every client: standard retries, bounded timeouts."""
+    """Return the botocore Config for every client: standard retries, bounded timeouts.
+
+    botocore's ``max_attempts`` retry key counts retries only, so the target's
+    `max_attempts` (every attempt, the first included) goes to ``total_max_attempts``.
+    """
     return Config(
-        retries={"mode": "standard", "max_attempts": target.max_attempts},
+        retries={"mode": "standard", "total_max_attempts": target.max_attempts},
         connect_timeout=target.connect_timeout_seconds,
         read_timeout=target.read_timeout_seconds,
         max_pool_connections=target.max_concurrent_requests + 2,

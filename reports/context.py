@@ -1,4 +1,4 @@
-"""What every renderer receives."""
+"""The input that every renderer receives."""
 
 from __future__ import annotations
 

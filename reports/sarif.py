@@ -73,6 +73,9 @@ def _rule_descriptor(rule: Rule, params: dict[str, Any]) -> dict[str, Any]:
 
 def _result(finding: Finding, rule_index: int, report: ReportInput) -> dict[str, Any]:
     line = report.target_lines.get((finding.provider, finding.target), 1)
+    artifact = {"uri": report.artifact}
+    if "://" not in report.artifact:
+        artifact["uriBaseId"] = "%SRCROOT%"
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
@@ -82,7 +85,7 @@ def _result(finding: Finding, rule_index: int, report: ReportInput) -> dict[str,
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": report.artifact, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": artifact,
                     "region": {"startLine": line},
                 },
                 "logicalLocations": [

@@ -25,7 +25,7 @@ class Targets(BaseModel):
 
 
 class RuleSelection(BaseModel):
-    """Which rules run, and their parameters.
+    """Rule selection and rule parameters.
 
     `select` and `skip` take rule ids or shell-style patterns (``KAFKA-ACL-*``).
     An empty `select` selects every rule.

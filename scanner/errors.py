@@ -4,6 +4,6 @@
 class InputError(Exception):
     """Invalid user input (configuration, snapshot, waiver file, flags).
 
-    The message names the value and says how to fix it; the CLI prints it
+    The message names the value and how to fix it; the CLI prints it
     without a traceback and exits with code 2.
     """

@@ -103,7 +103,7 @@ def _artifact(options: ScanOptions) -> str:
             try:
                 return absolute.relative_to(Path.cwd().resolve()).as_posix()
             except ValueError:
-                return path.as_posix()
+                return absolute.as_uri()
     return "streamaudit.yaml"
 
 

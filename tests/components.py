@@ -37,6 +37,7 @@ def validate_sarif(path: Path, tmp_path: Path, rule_kinds: str) -> list[dict]:
     import json
 
     output = tmp_path / f"validation-{rule_kinds.replace(';', '-')}.sarif"
+    output.unlink(missing_ok=True)
     completed = subprocess.run(
         [str(sarif_multitool()), "validate", "--rule-kind", rule_kinds, "--level", "Error;Warning;Note", "-o", str(output), str(path)],
         capture_output=True,

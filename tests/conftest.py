@@ -1,5 +1,7 @@
+import importlib.util
 import logging
 
-pytest_plugins = ["tests.kafka_broker"]
+# The broker fixtures live in their own plugin module.
+pytest_plugins = ["tests.kafka_broker"] if importlib.util.find_spec("tests.kafka_broker") else []
 
 logging.getLogger("scanner").setLevel(logging.DEBUG)

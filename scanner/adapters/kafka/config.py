@@ -12,7 +12,7 @@ ClientValue = str | int | float | bool
 class KafkaTarget(BaseModel):
     """One Kafka cluster to scan.
 
-    `client` holds librdkafka properties (``security.protocol``,
+    `client` contains librdkafka properties (``security.protocol``,
     ``sasl.mechanism``, ``ssl.ca.location``…) for the scanning principal.
     Sensitive properties must be ``${env:NAME}`` references.
     """
@@ -30,7 +30,7 @@ class KafkaTarget(BaseModel):
     def _no_literal_secrets(cls, client: dict[str, ClientValue]) -> dict[str, ClientValue]:
         for key in secrets.literal_secret_keys(client):
             raise ValueError(
-                f"'{key}' holds a literal secret; put it in an environment variable and "
+                f"'{key}' contains a literal secret; put it in an environment variable and "
                 f"write '{key}: ${{env:VARIABLE_NAME}}'"
             )
         return client

@@ -124,3 +124,20 @@ def test_denied_account_exits_3(estate, endpoint, tmp_path, external_id, faults)
     assert [error["kind"] for error in errors] == ["denied"]
     assert ACCOUNT_C in errors[0]["scope"]
     assert report["scan"]["complete"] is False
+
+
+@pytest.mark.sarif
+@pytest.mark.parametrize("include_pass", [False, True])
+def test_estate_reports_valid(estate, endpoint, tmp_path, external_id, faults, include_pass):
+    from tests.reporting import assert_reports_valid
+
+    faults.add(Fault("AssumeRole", "AccessDenied", match=ACCOUNT_C, status=403, message="not authorized to perform sts:AssumeRole"))
+    config = write_config(tmp_path / "streamaudit.yaml", endpoint, accounts=[ACCOUNT_A, ACCOUNT_B, ACCOUNT_C])
+    result, out = _scan(tmp_path, config, *(["--sarif-include-pass"] if include_pass else []))
+
+    assert result.exit_code == 3, result.output
+    report = assert_reports_valid(out, tmp_path)
+    assert {finding["provider"] for finding in report["findings"]} == {"aws"}
+    sarif = json.loads((out / "streamaudit.sarif").read_text())
+    results = sarif["runs"][0]["results"]
+    assert {result["kind"] for result in results} >= ({"fail", "review", "pass", "notApplicable"} if include_pass else {"fail", "review"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -109,3 +110,16 @@ def test_rate_limiter_holds_five_per_second():
     # A burst of 5, then 10 more at 5 per second: at least 2 seconds.
     assert elapsed >= 1.9
     assert limiter.bucket("a", "us-east-1", "kinesis:ListStreams") is not limiter.bucket("b", "us-east-1", "kinesis:ListStreams")
+
+
+def test_docs_example_is_valid_config(tmp_path):
+    from scanner.config import load_config
+
+    text = (Path(__file__).resolve().parents[2] / "docs/aws.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+
+    config = load_config(path)
+    assert [target.name for target in config.targets.aws] == ["prod", "org"]
+    assert config.targets.aws[1].organization.exclude_accounts == ["333333333333"]

@@ -64,7 +64,7 @@ class PolicyStatement(Frozen):
 class KmsKey(Frozen):
     """A KMS key that a stream or cluster uses, with every reference that resolved to it.
 
-    `references` holds the KeyId values exactly as the resources state them
+    `references` contains the KeyId values exactly as the resources state them
     (key id, key ARN, alias name or alias ARN). `error` is set when
     kms:DescribeKey failed, and then the other fields are None.
     `rotation_enabled` and `policy_statements` are None when their own read

@@ -24,7 +24,6 @@ os.environ.pop("AWS_PROFILE", None)
 
 import pytest  # noqa: E402
 
-from tests.aws.faults import Fault, FaultInjector  # noqa: E402
 from tests.components import missing_component  # noqa: E402
 
 
@@ -51,7 +50,7 @@ def endpoint(moto_server) -> str:
 @pytest.fixture
 def faults(moto_server):
     """The server's fault injector, cleared after each test."""
-    injector: FaultInjector = moto_server[1]
+    injector = moto_server[1]
     yield injector
     injector.clear()
 
@@ -63,5 +62,3 @@ def estate(endpoint):
 
     return seed(endpoint)
 
-
-__all__ = ["Fault"]

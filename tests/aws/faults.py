@@ -1,4 +1,4 @@
-"""A moto server with a WSGI layer in front that answers chosen requests with an AWS error.
+"""A moto server behind a WSGI layer that returns an AWS error for chosen requests.
 
 Real AWS gives errors that moto never returns (AccessDenied on a role,
 throttling, a region that is not enabled). The injector recognises the
@@ -25,7 +25,7 @@ _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_requ
 
 @dataclass(frozen=True)
 class Fault:
-    """Answer requests for `operation` (optionally only in `region`, or whose body contains `match`) with `code`."""
+    """An error `code` returned for requests of `operation`, optionally only in `region` or when the body contains `match`."""
 
     operation: str
     code: str

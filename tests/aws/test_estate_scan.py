@@ -96,6 +96,19 @@ def test_estate_table_exact(estate, endpoint, tmp_path, external_id):
     assert wrong == {}
 
 
+def test_saved_snapshot_same_table(estate, endpoint, tmp_path, external_id):
+    config = write_config(tmp_path / "streamaudit.yaml", endpoint)
+    snapshot = tmp_path / "snapshot.json"
+    live, live_out = _scan(tmp_path, config, "--snapshot-out", str(snapshot))
+    assert live.exit_code == 1, live.output
+
+    offline_out = tmp_path / "offline"
+    offline = CliRunner().invoke(main, ["scan", "--config", str(config), "--snapshot", str(snapshot), "--output-dir", str(offline_out), "--format", "json"])
+    assert offline.exit_code == 1, offline.output
+    assert result_table(offline_out / "streamaudit.json") == result_table(live_out / "streamaudit.json")
+    assert EXTERNAL_ID not in snapshot.read_text()
+
+
 def test_estate_covers_every_aws_rule(estate):
     from rules import all_rules
 

@@ -53,7 +53,7 @@ class AccountPlan:
 
 
 class AwsCollector:
-    """Collects one target. Use `collect()`; `calls` then holds every operation sent."""
+    """Collects one target. Use `collect()`; `calls` then contains every operation sent."""
 
     def __init__(self, target: AwsTarget) -> None:
         self.target = target

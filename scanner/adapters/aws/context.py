@@ -1,4 +1,4 @@
-"""Where a collection step runs (target, account, region) and how it reports a failed call."""
+"""The scope of a collection step (target, account, region) and its reporting of failed calls."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Turn boto3 exceptions into an ErrorKind and a message that holds no secret."""
+"""Turn boto3 exceptions into an ErrorKind and a message that contains no secret."""
 
 from __future__ import annotations
 

@@ -49,10 +49,8 @@ READ_OPERATIONS = frozenset(
         "kafka:ListClustersV2",
     }
 )
-# The two sts operations are not Describe/List/Get calls: AssumeRole only
-# obtains credentials for the configured role, GetCallerIdentity reads the
-# caller's own account id. Neither changes a resource.
-NON_READ_PREFIX_OPERATIONS = frozenset({"sts:AssumeRole"})
+# sts:AssumeRole is the one operation not named Describe, List or Get. It
+# only obtains credentials for a configured role and changes no resource.
 
 
 class ReadOnlyViolation(RuntimeError):

@@ -34,11 +34,11 @@ def binding_evidence(binding: AclBinding) -> dict[str, object]:
 
 def _acls_unavailable(cluster: KafkaCluster) -> Outcome | None:
     """Return the outcome for a cluster whose ACLs were not collected, or None when they were."""
+    resource = cluster.resource_id("cluster")
+    if cluster.authorizer_configured is False:
+        return not_applicable(resource, "No authorizer is configured, so ACLs have no effect (see KAFKA-ACL-001).")
     if cluster.acls is not None:
         return None
-    resource = cluster.resource_id("cluster")
-    if cluster.acl_state == AclState.SECURITY_DISABLED:
-        return not_applicable(resource, "No authorizer is configured, so there are no ACLs (see KAFKA-ACL-001).")
     return not_assessed(resource, f"ACL bindings were not collected (DescribeAcls: {cluster.acl_state or 'not run'}).")
 
 
@@ -61,16 +61,17 @@ def authorizer_configured(cluster: KafkaCluster, params: Params) -> Iterator[Out
     resource = cluster.resource_id("cluster")
     values = {str(broker.id): broker.config("authorizer.class.name") for broker in cluster.brokers if broker.configs is not None}
     evidence = {"authorizer.class.name": values, "describe_acls": cluster.acl_state}
+    configured = cluster.authorizer_configured
 
-    missing = sorted(broker for broker, value in values.items() if not value)
-    if missing or cluster.acl_state == AclState.SECURITY_DISABLED:
-        where = f" on broker(s) {', '.join(missing)}" if missing else ""
-        yield failed(resource, f"No authorizer is configured{where}; DescribeAcls reports {cluster.acl_state or 'nothing'}.", **evidence)
-    elif values or cluster.acl_state == AclState.COLLECTED:
+    if configured is False:
+        missing = sorted(broker for broker, value in values.items() if not value)
+        where = f" on broker(s) {', '.join(missing)}" if missing else " (DescribeAcls reports SECURITY_DISABLED)"
+        yield failed(resource, f"No authorizer is configured{where}.", **evidence)
+    elif configured:
         names = sorted({value for value in values.values() if value})
-        yield passed(resource, f"Authorizer configured: {', '.join(names) or 'DescribeAcls answers'}.", **evidence)
+        yield passed(resource, f"Authorizer configured: {', '.join(names) or 'DescribeAcls returns bindings'}.", **evidence)
     else:
-        yield not_assessed(resource, "Neither broker configuration nor DescribeAcls could be read.", **evidence)
+        yield not_assessed(resource, "Neither the broker configuration nor DescribeAcls could be read.", **evidence)
 
 
 @rule(
@@ -127,7 +128,8 @@ def topics_have_acls(cluster: KafkaCluster, params: Params) -> Iterator[Outcome]
     if cluster.topics is None:
         yield not_assessed(cluster.resource_id("cluster"), "The topic list was not collected.")
         return
-    if cluster.acls is None and cluster.acl_state != AclState.SECURITY_DISABLED:
+    no_authorizer = cluster.authorizer_configured is False
+    if cluster.acls is None and not no_authorizer:
         yield not_assessed(cluster.resource_id("cluster"), f"ACL bindings were not collected (DescribeAcls: {cluster.acl_state or 'not run'}).")
         return
 
@@ -135,7 +137,7 @@ def topics_have_acls(cluster: KafkaCluster, params: Params) -> Iterator[Outcome]
     for topic in user_topics(cluster):
         resource = cluster.resource_id("topic", topic.name)
         bindings = index.matching("TOPIC", topic.name, include_wildcard=False)
-        if cluster.acls is None:
+        if no_authorizer:
             yield failed(resource, f"Topic {topic.name} has no ACL: the cluster has no authorizer.", authorizer=None)
         elif bindings:
             shown = sorted(binding.describe() for binding in bindings)

@@ -26,6 +26,11 @@ def _configure_logging(verbosity: int) -> None:
         level = logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
+    # The Azure SDK logs every HTTP request and its headers at INFO; keep that for -vv.
+    if verbosity < 2:
+        for noisy in ("azure", "urllib3", "botocore", "boto3"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+
 
 class _Group(click.Group):
     """A click group that turns InputError into one message and exit code 2, with no traceback."""

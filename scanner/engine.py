@@ -112,7 +112,7 @@ def evaluate(snapshot: Snapshot, rules: Iterable[EvaluatedRule], waivers: Iterab
 
 
 def _run(rule: Rule, params: dict[str, Any], unit: Any) -> list[Outcome]:
-    root = f"{rule.provider}/{unit.target}"
+    root = getattr(unit, "resource_root", None) or f"{rule.provider}/{unit.target}"
     if unit.collection_error:
         return [Outcome(Status.NOT_ASSESSED, root, f"Target not collected: {unit.collection_error}", {}, "target")]
     try:

@@ -1,9 +1,10 @@
 """The typed snapshot that inventory adapters fill and rules read.
 
-Every provider section holds a list of *units* (a Kafka cluster, an AWS
+Every provider section contains a list of *units* (a Kafka cluster, an AWS
 account, an Azure subscription). A unit has a `target` (the configured target
-name) and a `collection_error` that is set when nothing of the unit could be
-collected.
+name), a `resource_root` (the resource id of the unit itself, unique across
+the snapshot) and a `collection_error` that is set when nothing of the unit
+could be collected.
 """
 
 from __future__ import annotations

@@ -229,9 +229,30 @@ class KafkaCluster(Frozen):
     def _sorted_operations(cls, operations: list[str] | None) -> list[str] | None:
         return None if operations is None else sorted(operations)
 
+    @property
+    def resource_root(self) -> str:
+        """Return the resource id of the target itself, used for findings on the whole unit."""
+        return f"kafka/{self.target}"
+
     def resource_id(self, *parts: str | int) -> str:
         """Build a resource id below this cluster, such as ``kafka/prod/topic/orders``."""
         return "/".join(["kafka", self.target, *(str(part) for part in parts)])
+
+    @property
+    def authorizer_configured(self) -> bool | None:
+        """True when an authorizer is on, False when one is missing, None when unknown.
+
+        Kafka 4 answers DescribeAcls with an empty list, not SECURITY_DISABLED,
+        when no authorizer is configured, so the broker configuration decides
+        first: an empty ``authorizer.class.name`` on any broker means no
+        authorizer there.
+        """
+        values = [broker.config("authorizer.class.name") for broker in self.brokers if broker.configs is not None]
+        if any(not value for value in values) or self.acl_state == AclState.SECURITY_DISABLED:
+            return False
+        if values or self.acl_state == AclState.COLLECTED:
+            return True
+        return None
 
     def broker_config(self, key: str) -> str | None:
         """Return a broker config's value as the first broker that reports it has it."""

@@ -127,3 +127,9 @@ def test_cluster001_auto_create():
         "kafka/prod/broker/2": "PASS",
         "kafka/prod/broker/3": "NOT_ASSESSED",
     }
+
+
+def test_acl003_empty_acls_without_authorizer_not_applicable():
+    unit = cluster([broker(listener("PLAINTEXT", "PLAINTEXT"), authorizer_class_name="")], acls=[])
+    assert statuses(run_rule("KAFKA-ACL-003", unit)) == {CLUSTER: "NOT_APPLICABLE"}
+    assert statuses(run_rule("KAFKA-ACL-001", unit)) == {CLUSTER: "FAIL"}

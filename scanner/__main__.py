@@ -1,0 +1,5 @@
+"""Run the command line as ``python -m scanner``."""
+
+from scanner.cli import main
+
+main()

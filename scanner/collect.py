@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from scanner import __version__
+from scanner.adapters.aws import collect_aws
 from scanner.adapters.azure import collect_azure
 from scanner.adapters.kafka import collect_kafka
 from scanner.config import ScanConfig
@@ -23,7 +24,7 @@ Collector = Callable[[Any], tuple[list, TargetProvenance]]
 
 
 def _collectors() -> dict[str, Collector]:
-    collectors: dict[str, Collector] = {"kafka": collect_kafka, "azure": collect_azure}
+    collectors: dict[str, Collector] = {"kafka": collect_kafka, "aws": collect_aws, "azure": collect_azure}
     return collectors
 
 

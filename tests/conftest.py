@@ -1,7 +1,5 @@
-import importlib.util
 import logging
 
-# The broker fixtures live in their own plugin module.
-pytest_plugins = ["tests.kafka_broker"] if importlib.util.find_spec("tests.kafka_broker") else []
+pytest_plugins = ["tests.kafka_broker"]
 
 logging.getLogger("scanner").setLevel(logging.DEBUG)

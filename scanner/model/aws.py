@@ -355,6 +355,11 @@ class AwsAccount(Frozen):
     def _sorted_principals(cls, values: list[IamPrincipal] | None) -> list[IamPrincipal] | None:
         return None if values is None else sorted(values, key=lambda principal: principal.arn)
 
+    @property
+    def resource_root(self) -> str:
+        """Return the resource id of the account itself, used for findings on the whole unit."""
+        return "/".join(["aws", self.target, self.account_id or "unknown"])
+
     def resource_id(self, region: str, *parts: str) -> str:
         """Return ``aws/<target>/<account>/<region>/<parts...>``; IAM resources use region ``global``."""
         return "/".join(["aws", self.target, self.account_id or "unknown", region, *parts])

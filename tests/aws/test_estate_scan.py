@@ -126,10 +126,10 @@ def test_denied_account_exits_3(estate, endpoint, tmp_path, external_id, faults)
 
     assert result.exit_code == 3, result.output
     table = result_table(out / "streamaudit.json")
-    denied = {key: status for key, status in table.items() if key[1] == "aws/estate"}
+    denied = {key: status for key, status in table.items() if key[1] == f"aws/estate/{ACCOUNT_C}"}
     assert set(denied.values()) == {NX}
     assert len(denied) == 22
-    collected = {key: status for key, status in table.items() if key[1] != "aws/estate"}
+    collected = {key: status for key, status in table.items() if key[1] != f"aws/estate/{ACCOUNT_C}"}
     assert collected == expected_table(estate)
 
     report = json.loads((out / "streamaudit.json").read_text())

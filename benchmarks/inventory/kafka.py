@@ -48,6 +48,8 @@ def prepared(topics: int, bindings: int, heap: str = "1g") -> Iterator[tuple[dic
         _wait_for_acls(admin, existing + len(wanted))
         acls_seconds = time.perf_counter() - started
 
+        # Drop the admin client now, so that it does not log reconnection failures when the broker stops.
+        del admin
         client = {key: value for key, value in broker.client_config("scanner").items() if key != "bootstrap.servers"}
         client["sasl.password"] = f"${{env:{PASSWORD_VARIABLE}}}"
         spec = {"target": {"name": "bench", "bootstrap": broker.bootstrap, "timeout_seconds": 60, "client": client}}

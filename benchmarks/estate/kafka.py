@@ -20,7 +20,8 @@ BROKERS_PER_CLUSTER = 3
 LISTENERS_PER_BROKER = 3
 TOPICS_PER_DOMAIN = 50
 
-# The effective topic configuration that DescribeConfigs reports for a Kafka 4 topic (all defaults).
+# Topic configuration entries with their default values, as DescribeConfigs reports them.
+# NOTE: written by hand from Kafka's topic configuration names, not read from a broker.
 TOPIC_DEFAULTS = {
     "cleanup.policy": "delete",
     "compression.gzip.level": "-1",

@@ -6,6 +6,7 @@ its endpoint URL and the fake credentials of `AWS_ENVIRONMENT`).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,8 @@ def prepared(streams: int) -> Iterator[tuple[dict[str, Any], dict[str, str], dic
     os.environ.pop("AWS_PROFILE", None)
     from moto.server import ThreadedMotoServer
 
+    # The server's request log line per call would cost the server time and flood the benchmark's log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:

@@ -52,9 +52,21 @@ def build_json(report: ReportInput) -> dict[str, Any]:
             }
             for evaluated in report.evaluation.rules
         ],
-        "findings": [finding.model_dump(mode="json") for finding in report.evaluation.findings],
+        "findings": [finding.to_dict() for finding in report.evaluation.findings],
     }
 
 
 def render_json(report: ReportInput) -> str:
-    return json.dumps(build_json(report), indent=2, sort_keys=False, default=str) + "\n"
+    """Render the report: indented, with one finding per line.
+
+    Indenting whole findings would make Python's json module fall back to its
+    pure-Python encoder, which took about 9 s and 3 GiB for 100,000 resources;
+    encoding each finding on one line keeps the C encoder and a greppable file.
+    """
+    data = build_json(report)
+    findings = data.pop("findings")
+    head = json.dumps(data, indent=2, default=str)
+    if not findings:
+        return head[:-2] + ',\n  "findings": []\n}\n'
+    lines = ",\n".join("    " + json.dumps(finding, default=str) for finding in findings)
+    return head[:-2] + ',\n  "findings": [\n' + lines + "\n  ]\n}\n"

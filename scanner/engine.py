@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -106,7 +106,7 @@ def evaluate(snapshot: Snapshot, rules: Iterable[EvaluatedRule], waivers: Iterab
                     finding = _to_finding(rule, unit.target, outcome)
                     waiver = waiver_index.get((rule.id, finding.resource_id))
                     if finding.status == Status.FAIL and waiver is not None and waiver.expires >= today:
-                        finding = finding.model_copy(update={"status": Status.SUPPRESSED, "waiver": waiver})
+                        finding = replace(finding, status=Status.SUPPRESSED, waiver=waiver)
                     evaluation.findings.append(finding)
 
         evaluation.findings.sort(key=lambda f: (f.provider, f.target, f.rule_id, f.resource_id))

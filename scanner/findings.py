@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -53,10 +54,14 @@ class Waiver(BaseModel):
     expires: date
 
 
-class Finding(BaseModel):
-    """One rule's verdict on one resource."""
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's verdict on one resource.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    A slotted dataclass rather than a pydantic model: a scan of 100,000
+    resources holds several hundred thousand findings, and the engine builds
+    them from values it has already checked.
+    """
 
     rule_id: str
     title: str
@@ -67,7 +72,25 @@ class Finding(BaseModel):
     resource_id: str
     resource_type: str
     message: str
-    evidence: dict[str, Any] = Field(default_factory=dict)
-    remediation: str = ""
     fingerprint: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    remediation: str = ""
     waiver: Waiver | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the finding as JSON-ready data, in the field order of the findings schema."""
+        return {
+            "rule_id": self.rule_id,
+            "title": self.title,
+            "severity": self.severity.value,
+            "status": self.status.value,
+            "provider": self.provider,
+            "target": self.target,
+            "resource_id": self.resource_id,
+            "resource_type": self.resource_type,
+            "message": self.message,
+            "evidence": self.evidence,
+            "remediation": self.remediation,
+            "fingerprint": self.fingerprint,
+            "waiver": None if self.waiver is None else self.waiver.model_dump(mode="json"),
+        }

@@ -75,11 +75,11 @@ def broker_values(cluster: KafkaCluster, key: str) -> dict[str, dict[str, object
     return values
 
 
-def not_collected(cluster: KafkaCluster, what: str) -> str:
+def not_collected(cluster: KafkaCluster, fact: str) -> str:
     """Return the reason a live-only fact is missing, naming static-only input when that is the cause."""
     if not cluster.live:
-        return f"{what} needs live Admin API access; the target was assessed from server.properties files only."
-    return f"{what} was not collected."
+        return f"{fact} needs live Admin API access; the target was assessed from server.properties files only."
+    return f"{fact} was not collected."
 
 
 def probe_gap(kind: str, status: str, reason: str | None) -> str:

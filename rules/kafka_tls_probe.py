@@ -236,7 +236,12 @@ def certificate_names_match(cluster: KafkaCluster, params: Params) -> Iterator[O
         if problems:
             yield failed(resource, f"Listener {listener.name}: {'; '.join(problems)}.", **evidence)
         elif certificate is None:
-            reason = probe_gap("TLS probe", probe.status, probe.reason) if probe is not None and probe.status != ProbeStatus.COMPLETED else "The certificate was not read."
+            if probe is None:
+                reason = f"Listener {listener.name} was not probed."
+            elif probe.status != ProbeStatus.COMPLETED:
+                reason = probe_gap("TLS probe", probe.status, probe.reason)
+            else:
+                reason = f"The certificate of listener {listener.name} was not read: {probe.reason}"
             yield not_assessed(resource, reason, **evidence)
         else:
             yield passed(resource, f"The certificate of listener {listener.name} names {listener.advertised_host} and {key}={algorithm}.", **evidence)

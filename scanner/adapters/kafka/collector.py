@@ -30,11 +30,11 @@ from scanner import secrets
 from scanner.adapters.kafka.config import KafkaTarget
 from scanner.adapters.kafka.listeners import parse_listeners
 from scanner.adapters.kafka.probes import LOW_PRIVILEGE_LISTENER, ProbeRunner
-from scanner.adapters.kafka.static import brokers_from_files, merge_files, read_files
+from scanner.adapters.kafka.static import FileConfigs, brokers_from_files, merge_files, read_files
 from scanner.errors import InputError
 from scanner.model.common import CollectionError, ErrorKind, TargetProvenance
 from scanner.model.kafka import AclBinding, AclState, Broker, ConfigValue, KafkaCluster, ScramCredential, Topic
-from scanner.model.kafka_probes import AccessProbe, ProbeStatus, TlsProbe
+from scanner.model.kafka_probes import AccessProbe, ProbeStatus, PropertiesFile, TlsProbe
 
 log = logging.getLogger(__name__)
 
@@ -183,12 +183,12 @@ class KafkaCollector:
         )
         return cluster, self._provenance()
 
-    def _static(self, files, file_configs, why: str) -> KafkaCluster:
+    def _static(self, files: list[PropertiesFile], file_configs: FileConfigs, reason: str) -> KafkaCluster:
         """Return a cluster built from server.properties files alone; probes are recorded as skipped."""
         brokers = []
         for broker in brokers_from_files(file_configs):
             listeners = [
-                listener.model_copy(update={"tls_probe": TlsProbe(status=ProbeStatus.SKIPPED, reason=why)})
+                listener.model_copy(update={"tls_probe": TlsProbe(status=ProbeStatus.SKIPPED, reason=reason)})
                 if listener.security_protocol.encrypted
                 else listener
                 for listener in broker.listeners
@@ -201,8 +201,8 @@ class KafkaCollector:
             environment=self.target.environment,
             brokers=brokers,
             properties_files=files,
-            anonymous_probes=[AccessProbe(listener=name, status=ProbeStatus.SKIPPED, reason=why) for name in names],
-            low_privilege_probe=AccessProbe(listener=LOW_PRIVILEGE_LISTENER, status=ProbeStatus.SKIPPED, reason=why),
+            anonymous_probes=[AccessProbe(listener=name, status=ProbeStatus.SKIPPED, reason=reason) for name in names],
+            low_privilege_probe=AccessProbe(listener=LOW_PRIVILEGE_LISTENER, status=ProbeStatus.SKIPPED, reason=reason),
         )
 
     def _provenance(self) -> TargetProvenance:

@@ -11,7 +11,8 @@ from scanner.findings import Status
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("reports", "templates"),
-    autoescape=select_autoescape(["html"]),
+    # The template ends in .j2, so name it: resource names and messages come from scanned systems.
+    autoescape=select_autoescape(["html", "html.j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )

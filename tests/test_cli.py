@@ -130,3 +130,16 @@ def test_rules_list_and_show():
     missing = CliRunner().invoke(main, ["rules", "show", "NOPE-1"])
     assert missing.exit_code == 2
     assert "no rule has the id 'NOPE-1'" in missing.output
+
+
+def test_html_report_escapes_resource_names(workdir):
+    estate = json.loads((workdir / "estate.json").read_text())
+    prod = next(cluster for cluster in estate["kafka"]["clusters"] if cluster["target"] == "prod-eu")
+    prod["topics"][1]["name"] = "<script>alert(1)</script>"
+    (workdir / "estate.json").write_text(json.dumps(estate))
+
+    scan("--snapshot", "estate.json", "--format", "html")
+    page = (workdir / "streamaudit-report/streamaudit.html").read_text()
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "listener.name.&lt;listener&gt;.sasl.enabled.mechanisms" in page

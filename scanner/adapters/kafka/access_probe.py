@@ -64,6 +64,22 @@ class _Errors:
             return f"{error.name()}: {error.str()}"
 
 
+class _FailureLog(logging.Handler):
+    """Keeps librdkafka's connection failure lines (such as "Disconnected: SSL connection closed by peer")
+    and passes every record on to the adapter's librdkafka logger."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[str] = []
+        self.forward = logging.getLogger("scanner.adapters.kafka.librdkafka")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(("FAIL", "SSL", "SASL")) or "Disconnected" in message or "authentication" in message.lower():
+            self.failures.append(message.split("]: ", 1)[-1])
+        self.forward.handle(record)
+
+
 def _reachable(addresses: list[str], timeout: float) -> str | None:
     """Return None when a TCP connection to any address succeeds, else the last error."""
     problem = "no address to connect to"
@@ -100,6 +116,9 @@ def probe_access(
         return AccessProbe(**base, status=ProbeStatus.FAILED, reason=unreachable)
 
     errors = _Errors()
+    failures = _FailureLog()
+    client_log = logging.Logger("scanner.adapters.kafka.probe.librdkafka", logging.DEBUG)
+    client_log.addHandler(failures)
     timeout_ms = int(timeout * 1000)
     conf = {
         "client.id": "streamaudit-probe",
@@ -109,7 +128,7 @@ def probe_access(
         **settings,
         "bootstrap.servers": ",".join(addresses),
         "error_cb": errors,
-        "logger": logging.getLogger("scanner.adapters.kafka.librdkafka"),
+        "logger": client_log,
     }
     log.info("kafka target %s: probing listener %s as %s (%s)", target, listener, principal, secrets.redact(settings))
     admin = AdminClient(conf)
@@ -121,7 +140,7 @@ def probe_access(
             metadata = admin.list_topics(timeout=min(_ATTEMPT_SECONDS, max(0.1, deadline - time.monotonic())))
         except KafkaException as exc:
             admin.poll(0.1)
-            refusal = errors.first()
+            refusal = failures.failures[0] if failures.failures else errors.first()
             if refusal is not None:
                 log.info("kafka target %s: listener %s refused %s: %s", target, listener, principal, refusal)
                 return AccessProbe(**base, status=ProbeStatus.COMPLETED, refused=True, refusal=refusal)

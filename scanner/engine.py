@@ -14,6 +14,7 @@ from rules.base import Outcome, Rule
 from scanner.config import RuleSelection
 from scanner.errors import InputError
 from scanner.findings import Finding, Severity, Status, Waiver, fingerprint
+from scanner.gc_pause import gc_paused
 from scanner.model import Snapshot
 
 log = logging.getLogger(__name__)
@@ -97,17 +98,18 @@ def evaluate(snapshot: Snapshot, rules: Iterable[EvaluatedRule], waivers: Iterab
     waiver_index = {(waiver.rule, waiver.resource): waiver for waiver in waivers}
     today = date.today()
 
-    for evaluated in rules:
-        rule = evaluated.rule
-        for unit in snapshot.units(rule.provider):
-            for outcome in _run(rule, evaluated.params, unit):
-                finding = _to_finding(rule, unit.target, outcome)
-                waiver = waiver_index.get((rule.id, finding.resource_id))
-                if finding.status == Status.FAIL and waiver is not None and waiver.expires >= today:
-                    finding = finding.model_copy(update={"status": Status.SUPPRESSED, "waiver": waiver})
-                evaluation.findings.append(finding)
+    with gc_paused():
+        for evaluated in rules:
+            rule = evaluated.rule
+            for unit in snapshot.units(rule.provider):
+                for outcome in _run(rule, evaluated.params, unit):
+                    finding = _to_finding(rule, unit.target, outcome)
+                    waiver = waiver_index.get((rule.id, finding.resource_id))
+                    if finding.status == Status.FAIL and waiver is not None and waiver.expires >= today:
+                        finding = finding.model_copy(update={"status": Status.SUPPRESSED, "waiver": waiver})
+                    evaluation.findings.append(finding)
 
-    evaluation.findings.sort(key=lambda f: (f.provider, f.target, f.rule_id, f.resource_id))
+        evaluation.findings.sort(key=lambda f: (f.provider, f.target, f.rule_id, f.resource_id))
     return evaluation
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
+from scanner.gc_pause import gc_paused
 from scanner.model.aws import AwsSection
 from scanner.model.azure import AzureSection
 from scanner.model.common import CollectionError, ErrorKind, Frozen, Provenance, TargetProvenance
@@ -52,6 +53,11 @@ class Snapshot(Frozen):
     @classmethod
     def from_json(cls, text: str, source: str = "snapshot") -> "Snapshot":
         """Load a snapshot, raising SnapshotError with the failing field on bad input."""
+        with gc_paused():
+            return cls._from_json(text, source)
+
+    @classmethod
+    def _from_json(cls, text: str, source: str) -> "Snapshot":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

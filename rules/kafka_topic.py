@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules._kafka import user_topics
+from rules._kafka import not_collected, user_topics
 from rules.base import Outcome, Param, Params, failed, not_assessed, passed, rule
 from scanner.findings import Severity
 from scanner.model.kafka import KafkaCluster
@@ -14,7 +14,7 @@ TOPIC_CONFIG_DOC = "https://kafka.apache.org/documentation/#topicconfigs"
 
 def _topics_or_not_assessed(cluster: KafkaCluster) -> Outcome | None:
     if cluster.topics is None:
-        return not_assessed(cluster.resource_id("cluster"), "The topic list was not collected.")
+        return not_assessed(cluster.resource_id("cluster"), not_collected(cluster, "The topic list"))
     return None
 
 

@@ -72,7 +72,7 @@ def test_config_params_and_waivers(workdir):
     statuses = {(f["rule_id"], f["resource_id"]): f for f in report["findings"]}
     assert statuses[("KAFKA-TOPIC-002", "kafka/prod-eu/topic/tmp-debug")]["status"] == "SUPPRESSED"
     assert statuses[("KAFKA-TOPIC-002", "kafka/prod-eu/topic/risk.fx-exposure.v2")]["status"] == "PASS"
-    assert {rule["id"] for rule in report["rules"]} == {"KAFKA-TOPIC-002", "KAFKA-TOPIC-003", "KAFKA-TOPIC-004"}
+    assert {rule["id"] for rule in report["rules"]} == {"KAFKA-TOPIC-001", "KAFKA-TOPIC-002", "KAFKA-TOPIC-003", "KAFKA-TOPIC-004"}
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def ids(selection: RuleSelection) -> list[str]:
 
 
 def test_select_by_pattern_skip_and_severity():
-    assert ids(RuleSelection(select=["KAFKA-TLS-*"], skip=["KAFKA-TLS-002"])) == ["KAFKA-TLS-001", "KAFKA-TLS-003"]
+    assert ids(RuleSelection(select=["KAFKA-TLS-*"], skip=["KAFKA-TLS-002"])) == ["KAFKA-TLS-001", "KAFKA-TLS-003", "KAFKA-TLS-004", "KAFKA-TLS-005", "KAFKA-TLS-006", "KAFKA-TLS-007"]
     critical = ids(RuleSelection(providers=["kafka"], min_severity=Severity.CRITICAL))
     assert "KAFKA-ACL-001" in critical
     assert "KAFKA-TLS-001" not in critical

@@ -12,9 +12,19 @@ ACL of its own.
 from __future__ import annotations
 
 import random
+from datetime import datetime, timezone
 
 from benchmarks.estate.common import Mix, split
 from scanner.model.kafka import AclBinding, AclState, Broker, ConfigValue, KafkaCluster, Listener, ListenerRole, Topic
+from scanner.model.kafka_probes import (
+    TLS_VERSIONS,
+    AccessProbe,
+    CertificateInfo,
+    ProbeStatus,
+    TlsProbe,
+    TlsVersionProbe,
+    VersionResult,
+)
 
 BROKERS_PER_CLUSTER = 3
 LISTENERS_PER_BROKER = 3
@@ -114,7 +124,32 @@ def _cluster(rng: random.Random, index: int, budget: int, mix: Mix) -> KafkaClus
         acls=acls,
         topics=[Topic(name="__consumer_offsets", internal=True, partitions=50, replication_factor=3, configs=_configs(TOPIC_DEFAULTS)), *topics],
         scram_credentials=[],
+        anonymous_probes=[AccessProbe(listener="CLIENT", principal="User:ANONYMOUS", status=ProbeStatus.COMPLETED, refused=True, refusal="Disconnected")],
+        low_privilege_probe=AccessProbe(listener="CLIENT", principal="User:probe", status=ProbeStatus.COMPLETED, refused=False, topics=[]),
     )
+
+
+def _tls_probe(host: str, port: int, protocols: list[str]) -> TlsProbe:
+    """Return the TLS probe result of a listener that accepts `protocols` and presents a sound certificate."""
+    versions = [
+        TlsVersionProbe(version=version, result=VersionResult.ACCEPTED if version in protocols else VersionResult.REJECTED)
+        for version in TLS_VERSIONS
+    ]
+    certificate = CertificateInfo(
+        subject=f"CN={host}",
+        issuer="CN=bench CA",
+        serial_number="1",
+        sha256_fingerprint="00" * 32,
+        not_before=datetime(2025, 1, 1, tzinfo=timezone.utc),
+        not_after=datetime(2099, 1, 1, tzinfo=timezone.utc),
+        dns_names=[host],
+        key_type="RSA",
+        key_size=2048,
+        signature_algorithm="sha256WithRSAEncryption",
+        signature_hash="sha256",
+        self_signed=False,
+    )
+    return TlsProbe(status=ProbeStatus.COMPLETED, address=f"{host}:{port}", versions=versions, certificate=certificate, hostname_matches=True)
 
 
 def _configs(values: dict[str, str], overrides: dict[str, str] | None = None) -> dict[str, ConfigValue]:
@@ -134,14 +169,18 @@ def _broker(cluster: str, broker_id: int, defects: set[str]) -> Broker:
     configs = {key: ConfigValue(value=overrides.get(key, value), source="STATIC_BROKER_CONFIG") for key, value in BROKER_DEFAULTS.items()}
     configs.update({key: ConfigValue(value=None, sensitive=True, source="STATIC_BROKER_CONFIG") for key in SENSITIVE_BROKER_CONFIGS})
     configs["ssl.enabled.protocols"] = ConfigValue(value=",".join(protocols), source="STATIC_BROKER_CONFIG")
+    configs["super.users"] = ConfigValue(value="User:admin;User:kafka-broker", source="STATIC_BROKER_CONFIG", file="server.properties")
     listeners = [
-        Listener(name="CONTROLLER", security_protocol="SSL", host=host, port=9094, roles=[ListenerRole.CONTROLLER], ssl_client_auth="required", ssl_enabled_protocols=protocols),
+        Listener(name="CONTROLLER", security_protocol="SSL", host=host, port=9094, roles=[ListenerRole.CONTROLLER], ssl_client_auth="required", ssl_enabled_protocols=protocols,
+                 tls_probe=_tls_probe(host, 9094, protocols)),
         Listener(name="INTERNAL", security_protocol="SASL_SSL", host=host, port=9092, advertised_host=host, advertised_port=9092,
-                 roles=[ListenerRole.INTER_BROKER], sasl_mechanisms=["SCRAM-SHA-512"], ssl_client_auth="none", ssl_enabled_protocols=protocols),
+                 roles=[ListenerRole.INTER_BROKER], sasl_mechanisms=["SCRAM-SHA-512"], ssl_client_auth="none", ssl_enabled_protocols=protocols,
+                 tls_probe=_tls_probe(host, 9092, protocols)),
         Listener(name="CLIENT", security_protocol=client_protocol, host=host, port=9093, advertised_host=host, advertised_port=9093,
                  roles=[ListenerRole.CLIENT], sasl_mechanisms=["SCRAM-SHA-512"] if client_protocol == "SASL_SSL" else [],
                  ssl_client_auth="none" if client_protocol == "SASL_SSL" else None,
-                 ssl_enabled_protocols=protocols if client_protocol == "SASL_SSL" else None),
+                 ssl_enabled_protocols=protocols if client_protocol == "SASL_SSL" else None,
+                 tls_probe=_tls_probe(host, 9093, protocols) if client_protocol == "SASL_SSL" else None),
     ]
     return Broker(id=broker_id, host=host, port=9093, rack=f"az-{broker_id}", configs=configs, listeners=listeners)
 

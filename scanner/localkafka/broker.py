@@ -304,9 +304,10 @@ class LocalBroker:
         log4j_config = self.work_dir / "log4j2.properties"
         log4j_config.write_text(resources.files("scanner.localkafka").joinpath("log4j2.properties").read_text("utf-8"))
         java_security = None
-        if self.profile.relax_jvm_security:
+        security_override = jvm.java_security_override(self.profile.relax_jvm_security, self.profile.legacy_tls)
+        if security_override is not None:
             java_security = self.work_dir / "java.security"
-            java_security.write_text(jvm.RELAXED_JAVA_SECURITY, encoding="utf-8")
+            java_security.write_text(security_override, encoding="utf-8")
 
         scram = [f"{SCRAM_MECHANISM}=[name={user},password={password}]" for user, password in self.passwords.items()]
         jvm.format_storage(java, libs, properties, self.cluster_id, scram, logs_dir / "format.log")

@@ -36,6 +36,22 @@ jdk.tls.disabledAlgorithms=SSLv3, TLSv1, TLSv1.1, DTLSv1.0, RC4, DES, MD5withRSA
 jdk.security.legacyAlgorithms=
 """
 
+# The JDK's jdk.tls.disabledAlgorithms without TLSv1 and TLSv1.1, used only
+# for brokers whose profile sets legacy_tls. Kafka then serves TLS 1.0 and 1.1
+# on listeners whose ssl.enabled.protocols lists them.
+LEGACY_TLS_JAVA_SECURITY = """\
+jdk.tls.disabledAlgorithms=SSLv3, DTLSv1.0, RC4, DES, MD5withRSA, \\
+    DH keySize < 1024, EC keySize < 224, 3DES_EDE_CBC, anon, NULL, ECDH
+"""
+
+
+def java_security_override(relax: bool, legacy_tls: bool) -> str | None:
+    """Return the java.security override text for a profile, or None when it needs none."""
+    if legacy_tls:
+        # Later lines win in a properties file, so this replaces the relaxed disabledAlgorithms too.
+        return (RELAXED_JAVA_SECURITY if relax else "") + LEGACY_TLS_JAVA_SECURITY
+    return RELAXED_JAVA_SECURITY if relax else None
+
 _PR_SET_PDEATHSIG = 1
 
 

@@ -32,7 +32,9 @@ BROKER_PRINCIPAL_NAME = "kafka-broker"
 ADMIN_USER = "admin"
 SCANNER_USER = "scanner"
 APP_USER = "app"
-DEFAULT_USERS = (ADMIN_USER, SCANNER_USER, APP_USER)
+# A principal that no seed ACL names, for probes of what a principal without ACLs can do.
+NO_ACL_USER = "nobody"
+DEFAULT_USERS = (ADMIN_USER, SCANNER_USER, APP_USER, NO_ACL_USER)
 SCRAM_MECHANISM = "SCRAM-SHA-512"
 TLS_PROTOCOLS = "TLSv1.2,TLSv1.3"
 
@@ -47,6 +49,8 @@ class Profile:
     `client_server_cert` replaces the CA-issued certificate that the ``CLIENT``
     listener presents. `relax_jvm_security` starts the broker JVM with a
     ``java.security`` override that re-enables SHA-1 and small RSA keys.
+    `legacy_tls` lets the JVM serve TLS 1.0 and 1.1 where a listener's
+    ``ssl.enabled.protocols`` lists them.
     `client_settings` are extra librdkafka settings that a client needs on the
     ``CLIENT`` listener.
     """
@@ -61,6 +65,7 @@ class Profile:
     extra_super_users: tuple[str, ...] = ()
     client_server_cert: CertSpec | None = None
     relax_jvm_security: bool = False
+    legacy_tls: bool = False
     client_settings: dict[str, str] = field(default_factory=dict)
     users: tuple[str, ...] = DEFAULT_USERS
     seed_topics: bool = True
@@ -138,8 +143,25 @@ PROFILES: dict[str, Profile] = {
         replace(
             SASL_SSL,
             name="allow-everyone",
-            description="sasl-ssl with allow.everyone.if.no.acl.found=true",
+            description="sasl-ssl with allow.everyone.if.no.acl.found=true and no seed ACLs, so no ACL matches any topic",
             allow_everyone_if_no_acl_found=True,
+            # The seed's LITERAL '*' topic bindings would match every topic and so hide the setting.
+            seed_acls=False,
+        ),
+        replace(
+            SASL_SSL,
+            name="legacy-tls",
+            description=(
+                "sasl-ssl whose CLIENT listener also accepts TLS 1.0 and 1.1, presents a certificate for "
+                "kafka.example.invalid only, and has ssl.endpoint.identification.algorithm empty"
+            ),
+            client_server_cert=server_spec(dns_names=("kafka.example.invalid",), ip_addresses=()),
+            legacy_tls=True,
+            client_settings={"ssl.endpoint.identification.algorithm": "none"},
+            extra_properties={
+                "listener.name.client.ssl.enabled.protocols": "TLSv1,TLSv1.1,TLSv1.2,TLSv1.3",
+                "listener.name.client.ssl.endpoint.identification.algorithm": "",
+            },
         ),
         replace(
             SASL_SSL,

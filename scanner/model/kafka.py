@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from scanner.model.common import Frozen
+from scanner.model.kafka_probes import AccessProbe, PropertiesFile, TlsProbe
 
 
 class SecurityProtocol(StrEnum):
@@ -39,13 +40,15 @@ class ConfigValue(Frozen):
     """One broker or topic configuration entry as DescribeConfigs reports it.
 
     `value` is None when the broker marks the entry sensitive (it never sends
-    those values) or when the entry has no value.
+    those values) or when the entry has no value. `file` is the path of the
+    server.properties file the value was read from, when it came from one.
     """
 
     value: str | None = None
     sensitive: bool = False
     default: bool = False
     source: str | None = None
+    file: str | None = None
 
 
 class Listener(Frozen):
@@ -54,6 +57,7 @@ class Listener(Frozen):
     Per-listener overrides (``listener.name.<name>.<key>``) are already applied
     to `sasl_mechanisms`, `ssl_client_auth`, `ssl_enabled_protocols` and
     `ssl_endpoint_identification`; `overrides` lists which keys came from one.
+    `tls_probe` is None for listeners that do not use TLS.
     """
 
     name: str
@@ -68,6 +72,7 @@ class Listener(Frozen):
     ssl_enabled_protocols: list[str] | None = None
     ssl_endpoint_identification: str | None = None
     overrides: list[str] = Field(default_factory=list)
+    tls_probe: TlsProbe | None = None
 
     @field_validator("roles", "sasl_mechanisms", "overrides")
     @classmethod
@@ -87,12 +92,14 @@ class Listener(Frozen):
 class Broker(Frozen):
     """One broker node with its configuration and parsed listeners.
 
-    `configs` is None when DescribeConfigs on the broker failed.
+    `configs` is None when DescribeConfigs on the broker failed. `host` and
+    `port` are None for a broker known only from a server.properties file that
+    advertises no client listener.
     """
 
     id: int
-    host: str
-    port: int
+    host: str | None = None
+    port: int | None = None
     rack: str | None = None
     configs: dict[str, ConfigValue] | None = None
     listeners: list[Listener] = Field(default_factory=list)
@@ -188,12 +195,14 @@ class KafkaCluster(Frozen):
     `target` is the configured target name, which also prefixes every resource
     id. `environment` is the label the configuration gives the target.
     `collection_error` is set when nothing could be collected from the cluster;
-    the engine then reports every Kafka rule NOT_ASSESSED for it.
+    the engine then reports every Kafka rule NOT_ASSESSED for it. `bootstrap`
+    is None when the target is assessed from server.properties files only.
+    `anonymous_probes` has one entry per advertised listener name.
     """
 
     target: str
     collection_error: str | None = None
-    bootstrap: str
+    bootstrap: str | None = None
     environment: str | None = None
     cluster_id: str | None = None
     controller_id: int | None = None
@@ -203,6 +212,9 @@ class KafkaCluster(Frozen):
     acls: list[AclBinding] | None = None
     topics: list[Topic] | None = None
     scram_credentials: list[ScramCredential] | None = None
+    anonymous_probes: list[AccessProbe] = Field(default_factory=list)
+    low_privilege_probe: AccessProbe | None = None
+    properties_files: list[PropertiesFile] = Field(default_factory=list)
 
     @field_validator("brokers")
     @classmethod
@@ -224,10 +236,29 @@ class KafkaCluster(Frozen):
     def _sorted_scram(cls, creds: list[ScramCredential] | None) -> list[ScramCredential] | None:
         return None if creds is None else sorted(creds, key=lambda c: (c.user, c.mechanism))
 
+    @field_validator("anonymous_probes")
+    @classmethod
+    def _sorted_probes(cls, probes: list[AccessProbe]) -> list[AccessProbe]:
+        return sorted(probes, key=lambda probe: probe.listener)
+
+    @field_validator("properties_files")
+    @classmethod
+    def _sorted_files(cls, files: list[PropertiesFile]) -> list[PropertiesFile]:
+        return sorted(files, key=lambda file: (file.node_id, file.path))
+
     @field_validator("authorized_operations")
     @classmethod
     def _sorted_operations(cls, operations: list[str] | None) -> list[str] | None:
         return None if operations is None else sorted(operations)
+
+    @property
+    def live(self) -> bool:
+        """True when the target was scanned through the Admin API, False for server.properties input only."""
+        return self.bootstrap is not None
+
+    def anonymous_probe(self, listener: str) -> AccessProbe | None:
+        """Return the anonymous probe result of one listener name, or None when it was not probed."""
+        return next((probe for probe in self.anonymous_probes if probe.listener == listener), None)
 
     @property
     def resource_root(self) -> str:

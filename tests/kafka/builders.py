@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rules import all_rules
@@ -16,6 +17,15 @@ from scanner.model.kafka import (
     ListenerRole,
     SecurityProtocol,
     Topic,
+)
+from scanner.model.kafka_probes import (
+    TLS_VERSIONS,
+    AccessProbe,
+    CertificateInfo,
+    ProbeStatus,
+    TlsProbe,
+    TlsVersionProbe,
+    VersionResult,
 )
 
 SECURE_TOPIC_CONFIGS = {"min.insync.replicas": "2", "unclean.leader.election.enable": "false"}
@@ -90,3 +100,46 @@ def run_rule(rule_id: str, unit: Any, **params: Any) -> list[Outcome]:
 def statuses(outcomes: list[Outcome]) -> dict[str, str]:
     """Map each resource id to its status, for whole-result assertions."""
     return {outcome.resource_id: outcome.status.value for outcome in outcomes}
+
+
+def certificate(**fields: Any) -> CertificateInfo:
+    """Return a sound CA-issued RSA-2048 SHA-256 certificate for kafka-1.example.internal, changed by `fields`."""
+    now = datetime.now(timezone.utc)
+    values: dict[str, Any] = {
+        "subject": "CN=kafka-1.example.internal,O=example",
+        "issuer": "CN=Example CA,O=example",
+        "serial_number": "1f",
+        "sha256_fingerprint": "00" * 32,
+        "not_before": now - timedelta(days=10),
+        "not_after": now + timedelta(days=300),
+        "dns_names": ["kafka-1.example.internal"],
+        "key_type": "RSA",
+        "key_size": 2048,
+        "signature_algorithm": "sha256WithRSAEncryption",
+        "signature_hash": "sha256",
+        "self_signed": False,
+    }
+    return CertificateInfo(**(values | fields))
+
+
+def tls_probe(accepted: tuple[str, ...] = ("TLSv1.2", "TLSv1.3"), **fields: Any) -> TlsProbe:
+    """Return a completed probe that accepted `accepted` and rejected the other versions."""
+    versions = [
+        TlsVersionProbe(version=version, result=VersionResult.ACCEPTED if version in accepted else VersionResult.REJECTED)
+        for version in TLS_VERSIONS
+    ]
+    values: dict[str, Any] = {
+        "status": ProbeStatus.COMPLETED,
+        "address": "kafka-1.example.internal:9092",
+        "versions": versions,
+        "certificate": certificate(),
+        "hostname_matches": True,
+        "client_certificate_required": False,
+    }
+    return TlsProbe(**(values | fields))
+
+
+def access(listener: str = "SASL_SSL", **fields: Any) -> AccessProbe:
+    """Return a completed anonymous probe of `listener` that saw nothing, changed by `fields`."""
+    values: dict[str, Any] = {"principal": "User:ANONYMOUS", "addresses": ["kafka-1.example.internal:9092"], "status": ProbeStatus.COMPLETED, "refused": False, "topics": []}
+    return AccessProbe(listener=listener, **(values | fields))

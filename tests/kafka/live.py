@@ -52,15 +52,23 @@ def run_scan(workdir: Path, *args: str, env: dict[str, str] | None = None, timeo
     return ScanRun(completed.returncode, completed.stdout, completed.stderr, time.monotonic() - started, output_dir)
 
 
-def write_config(path: Path, broker: LocalBroker, target: str, user: str | None, password_env: str | None, **rules: object) -> Path:
-    """Write a scan configuration for `broker` whose password is an ``${env:...}`` reference."""
+def client_settings(broker: LocalBroker, user: str | None, password_env: str | None) -> dict:
+    """Return the librdkafka settings of `user` without bootstrap, the password as an ``${env:...}`` reference."""
     client = {key: value for key, value in broker.client_config(user).items() if key != "bootstrap.servers"}
     if "sasl.password" in client:
         client["sasl.password"] = f"${{env:{password_env}}}"
-    config = {
-        "version": 1,
-        "targets": {"kafka": [{"name": target, "bootstrap": broker.bootstrap, "environment": "prod", "timeout_seconds": 10, "client": client}]},
-        "rules": rules,
-    }
+    return client
+
+
+def write_config(
+    path: Path, broker: LocalBroker, target: str, user: str | None, password_env: str | None, *, extra: dict | None = None, **rules: object
+) -> Path:
+    """Write a scan configuration for `broker` whose password is an ``${env:...}`` reference.
+
+    `extra` adds or replaces fields of the target entry (probes, server_properties, environment).
+    """
+    entry = {"name": target, "bootstrap": broker.bootstrap, "environment": "prod", "timeout_seconds": 10, "client": client_settings(broker, user, password_env)}
+    entry |= extra or {}
+    config = {"version": 1, "targets": {"kafka": [entry]}, "rules": rules}
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path

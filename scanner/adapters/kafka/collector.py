@@ -3,7 +3,9 @@
 Only Describe and List requests are sent: DescribeCluster, Metadata,
 DescribeConfigs, DescribeAcls and DescribeUserScramCredentials. Every call has
 a bounded timeout, and a failed call becomes a CollectionError instead of an
-exception, so one cluster never stops the scan.
+exception, so one cluster never stops the scan. server.properties files given
+as input fill what the Admin API hides (see `scanner.adapters.kafka.static`),
+and the probes in `scanner.adapters.kafka.probes` run after the collection.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from confluent_kafka.admin import (
 from scanner import secrets
 from scanner.adapters.kafka.config import KafkaTarget
 from scanner.adapters.kafka.listeners import parse_listeners
+from scanner.adapters.kafka.probes import LOW_PRIVILEGE_LISTENER, ProbeRunner
+from scanner.adapters.kafka.static import FileConfigs, brokers_from_files, merge_files, read_files
 from scanner.errors import InputError
 from scanner.model.common import CollectionError, ErrorKind, TargetProvenance
 from scanner.model.kafka import AclBinding, AclState, Broker, ConfigValue, KafkaCluster, ScramCredential, Topic
+from scanner.model.kafka_probes import AccessProbe, ProbeStatus, PropertiesFile, TlsProbe
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +122,16 @@ class KafkaCollector:
         return future.result(timeout=self.timeout + 5)
 
     def collect(self) -> tuple[KafkaCluster, TargetProvenance]:
-        """Collect the cluster; return the model and the errors met on the way."""
+        """Collect the cluster; return the model and the errors met on the way.
+
+        Raises InputError for an unreadable or malformed server.properties file.
+        """
         started = time.monotonic()
+        files, file_configs = read_files(self.target.server_properties, self.target.name)
+        if self.target.bootstrap is None:
+            log.info("kafka target %s: assessing %d server.properties file(s) without live access", self.target.name, len(files))
+            return self._static(files, file_configs, "the target has no bootstrap, so it was assessed from server.properties files only"), self._provenance()
+
         log.info("kafka target %s: collecting from %s", self.target.name, self.target.bootstrap)
         base = {"target": self.target.name, "bootstrap": self.target.bootstrap, "environment": self.target.environment}
 
@@ -132,12 +145,16 @@ class KafkaCollector:
             if admin is not None:
                 admin.poll(0.5)  # serves error_cb, which carries the handshake or connection error
             reason = self._unreachable_reason(exc)
-            self.errors.append(CollectionError(scope="target", kind=reason[0], message=reason[1]))
             log.error("kafka target %s: not collected: %s", self.target.name, reason[1])
+            if files:
+                # The files still give a static assessment, so only the live part counts as missed.
+                self.errors.append(CollectionError(scope="admin_api", kind=reason[0], message=reason[1]))
+                return self._static(files, file_configs, f"the Admin API was not reached ({reason[1]})"), self._provenance()
+            self.errors.append(CollectionError(scope="target", kind=reason[0], message=reason[1]))
             return KafkaCluster(**base, collection_error=reason[1]), self._provenance()
 
         metadata = self._metadata(admin)
-        brokers = self._brokers(admin, description)
+        brokers = merge_files(self._brokers(admin, description), file_configs, self.target.name)
         topics = self._topics(admin, metadata) if metadata is not None else None
         acl_state, acls = self._acls(admin)
         scram = self._scram(admin)
@@ -152,7 +169,9 @@ class KafkaCollector:
             acls=acls,
             topics=topics,
             scram_credentials=scram,
+            properties_files=files,
         )
+        cluster = ProbeRunner(self.target, self.errors).run(cluster)
         log.info(
             "kafka target %s: collected %d broker(s), %s topic(s), %s ACL binding(s), %d error(s) in %.1f s",
             self.target.name,
@@ -163,6 +182,28 @@ class KafkaCollector:
             time.monotonic() - started,
         )
         return cluster, self._provenance()
+
+    def _static(self, files: list[PropertiesFile], file_configs: FileConfigs, reason: str) -> KafkaCluster:
+        """Return a cluster built from server.properties files alone; probes are recorded as skipped."""
+        brokers = []
+        for broker in brokers_from_files(file_configs):
+            listeners = [
+                listener.model_copy(update={"tls_probe": TlsProbe(status=ProbeStatus.SKIPPED, reason=reason)})
+                if listener.security_protocol.encrypted
+                else listener
+                for listener in broker.listeners
+            ]
+            brokers.append(broker.model_copy(update={"listeners": listeners}))
+        names = sorted({listener.name for broker in brokers for listener in broker.listeners})
+        return KafkaCluster(
+            target=self.target.name,
+            bootstrap=self.target.bootstrap,
+            environment=self.target.environment,
+            brokers=brokers,
+            properties_files=files,
+            anonymous_probes=[AccessProbe(listener=name, status=ProbeStatus.SKIPPED, reason=reason) for name in names],
+            low_privilege_probe=AccessProbe(listener=LOW_PRIVILEGE_LISTENER, status=ProbeStatus.SKIPPED, reason=reason),
+        )
 
     def _provenance(self) -> TargetProvenance:
         return TargetProvenance(provider="kafka", target=self.target.name, errors=self.errors)
@@ -297,6 +338,10 @@ def _binding(binding) -> AclBinding:
 
 
 def collect_kafka(target: KafkaTarget) -> tuple[list[KafkaCluster], TargetProvenance]:
-    """Collect one Kafka target. Raises only InputError (an unset secret variable); see TargetProvenance.errors."""
+    """Collect one Kafka target.
+
+    Raises only InputError (an unset secret variable, an unreadable
+    server.properties file); see TargetProvenance.errors for the rest.
+    """
     cluster, provenance = KafkaCollector(target).collect()
     return [cluster], provenance

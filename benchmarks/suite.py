@@ -98,7 +98,7 @@ def aws(runs: int, streams: int, work_dir: Path) -> dict[str, Any]:
     with inventory.prepared(streams) as (spec, environment, setup):
         setup["seconds"] = time.perf_counter() - started
         results = _inventory_runs("aws", spec, environment, runs, work_dir)
-    result = _inventory_summary(results, setup, ("calls_by_operation", "floor_seconds", "floor_operation", "streams", "kms_keys", "streams_with_tags"))
+    result = _inventory_summary(results, setup, ("calls_by_operation", "floor_seconds", "floor_operation", "floor_seconds_by_operation", "streams", "kms_keys", "streams_with_tags"))
     result["figures"]["floor_multiple"] = summary([run["floor_multiple"] for run in results])
     return result
 

@@ -89,7 +89,7 @@ def _aws(spec: dict[str, Any]) -> dict[str, Any]:
     accounts, provenance = collector.collect()
     seconds = time.perf_counter() - started
     counts = dict(sorted(collector.calls.counts.items()))
-    floors = {operation: rate_limit_floor(count, target.rate_for(operation)) for operation, count in counts.items()}
+    floors = operation_floors(collector.limiter)
     bottleneck = max(floors, key=floors.get)
     streams = sum(len(region.streams or []) for account in accounts for region in account.regions)
     keys = sum(len(region.kms_keys or []) for account in accounts for region in account.regions)
@@ -99,6 +99,7 @@ def _aws(spec: dict[str, Any]) -> dict[str, Any]:
         "calls_by_operation": counts,
         "floor_seconds": floors[bottleneck],
         "floor_operation": bottleneck,
+        "floor_seconds_by_operation": floors,
         "floor_multiple": seconds / floors[bottleneck] if floors[bottleneck] else None,
         "streams": streams,
         "kms_keys": keys,
@@ -107,14 +108,30 @@ def _aws(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def rate_limit_floor(calls: int, rate: float) -> float:
-    """Return the least time, in seconds, that the adapter's token bucket allows for `calls` calls at `rate` per second.
+def rate_limit_floor(calls: int, rate: float, capacity: float | None = None) -> float:
+    """Return the least time, in seconds, that one token bucket allows for `calls` calls at `rate` per second.
 
-    The bucket starts full with max(1, rate) tokens (see
+    The bucket starts full with `capacity` tokens, max(1, rate) by default (see
     `scanner.adapters.aws.ratelimit.TokenBucket`), so the first calls
     need no wait.
     """
-    return max(0.0, (calls - max(1.0, rate)) / rate)
+    capacity = max(1.0, rate) if capacity is None else capacity
+    return max(0.0, (calls - capacity) / rate)
+
+
+def operation_floors(limiter: Any) -> dict[str, float]:
+    """Return, per operation, the floor of its slowest bucket in the adapter's RateLimiter.
+
+    Each bucket counts the tokens it granted, one per HTTP attempt, so the
+    floor follows the buckets the adapter used: one per account, region and
+    operation, or one per resource for a per-resource quota. The buckets of
+    one operation run in parallel, so its floor is their maximum.
+    """
+    floors: dict[str, float] = {}
+    for (_, _, operation, _), bucket in limiter.buckets().items():
+        floor = rate_limit_floor(bucket.granted, bucket.rate, bucket.capacity)
+        floors[operation] = max(floors.get(operation, 0.0), floor)
+    return dict(sorted(floors.items()))
 
 
 def _azure(spec: dict[str, Any]) -> dict[str, Any]:

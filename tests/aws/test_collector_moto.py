@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from rules import all_rules
+from scanner.adapters.aws import kinesis
 from scanner.adapters.aws.collector import AwsCollector
 from scanner.adapters.aws.config import AwsTarget
 from scanner.adapters.aws.ratelimit import RateLimiter
@@ -129,7 +130,6 @@ def test_calls_read_only_and_match_policy(estate, endpoint):
         assert name.startswith(("Describe", "List", "Get")) or operation in NON_READ_ALLOWED, operation
     assert called == set(READ_OPERATIONS)
     assert _policy_actions() == called
-    assert full.counts["kinesis:ListStreams"] >= 3  # account A us-east-1 needs two pages
 
 
 def test_write_operation_rejected(estate, endpoint):
@@ -144,12 +144,35 @@ def test_write_operation_rejected(estate, endpoint):
     assert recorder.operations == {"kinesis:ListStreams"}
 
 
-def test_more_than_ten_streams_listed(estate, endpoint):
+def test_streams_listed_across_pages(estate, endpoint, monkeypatch):
+    monkeypatch.setattr(kinesis, "LIST_STREAMS_PAGE_SIZE", 10)
     target = AwsTarget(**target_settings(endpoint, [ACCOUNT_A], regions=["us-east-1"]))
-    accounts, _ = AwsCollector(target).collect()
+    collector = AwsCollector(target)
+    accounts, _ = collector.collect()
     names = [stream.name for stream in accounts[0].regions[0].streams]
     assert len(names) == 13
     assert names == sorted(names)
+    assert collector.calls.counts["kinesis:ListStreams"] == 2
+
+
+def test_rate_buckets_and_key_reads(estate, endpoint):
+    target = AwsTarget(**target_settings(endpoint, [ACCOUNT_A], regions=["us-east-1"]))
+    collector = AwsCollector(target)
+    accounts, provenance = collector.collect()
+    region = accounts[0].regions[0]
+    buckets = collector.limiter.buckets()
+
+    consumer_buckets = {key[3]: bucket for key, bucket in buckets.items() if key[2] == "kinesis:ListStreamConsumers"}
+    assert set(consumer_buckets) == {stream.arn for stream in region.streams}
+    assert all(bucket.granted == 1 for bucket in consumer_buckets.values())
+    policy_buckets = [(key[3], bucket.granted) for key, bucket in buckets.items() if key[2] == "kinesis:GetResourcePolicy"]
+    assert policy_buckets == [("", len(region.streams))]
+
+    # Each key reference is resolved once, and each resolved key is read once.
+    resolved = [key for key in region.kms_keys if key.arn]
+    assert collector.calls.counts["kms:DescribeKey"] == sum(len(key.references) for key in region.kms_keys)
+    assert any(len(key.references) > 1 for key in region.kms_keys)
+    assert collector.calls.counts["kms:GetKeyPolicy"] == sum(1 for key in resolved if key.account_id == ACCOUNT_A)
 
 
 def test_snapshot_bytes_stable(estate, endpoint):

@@ -112,6 +112,22 @@ def test_rate_limiter_holds_five_per_second():
     assert limiter.bucket("a", "us-east-1", "kinesis:ListStreams") is not limiter.bucket("b", "us-east-1", "kinesis:ListStreams")
 
 
+def test_rate_limiter_bucket_per_resource():
+    limiter = RateLimiter(lambda operation: 5.0)
+    first = limiter.bucket("a", "us-east-1", "kinesis:ListStreamConsumers", "arn:stream/one")
+    second = limiter.bucket("a", "us-east-1", "kinesis:ListStreamConsumers", "arn:stream/two")
+    assert first is not second
+    assert limiter.bucket("a", "us-east-1", "kinesis:ListStreamConsumers", "arn:stream/one") is first
+
+    limiter.acquire("a", "us-east-1", "kinesis:ListStreamConsumers", "arn:stream/one")
+    assert first.granted == 1
+    assert second.granted == 0
+    assert set(limiter.buckets()) == {
+        ("a", "us-east-1", "kinesis:ListStreamConsumers", "arn:stream/one"),
+        ("a", "us-east-1", "kinesis:ListStreamConsumers", "arn:stream/two"),
+    }
+
+
 def test_docs_example_is_valid_config(tmp_path):
     from scanner.config import load_config
 

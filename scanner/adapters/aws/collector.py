@@ -23,6 +23,7 @@ from scanner.adapters.aws import iam, kinesis, services
 from scanner.adapters.aws.config import AwsAccountRef, AwsTarget
 from scanner.adapters.aws.context import ErrorLog, RegionScope
 from scanner.adapters.aws.errors import REGION_DISABLED_CODES, classify, error_code
+from scanner.adapters.aws.kms import KeyReader
 from scanner.adapters.aws.ratelimit import RateLimiter
 from scanner.adapters.aws.session import AccountSession, CallRecorder, assumed_role_session, base_session
 from scanner.errors import InputError
@@ -201,11 +202,18 @@ class AwsCollector:
 
 
 def collect_region(scope: RegionScope) -> AwsRegion:
-    """Collect one region. A region that rejects the first call as disabled gets `collection_error`."""
+    """Collect one region. A region that rejects the first call as disabled gets `collection_error`.
+
+    The streams are described in the scope's pool while this thread runs the
+    other region reads, and each stream's KMS key is read as soon as the
+    stream's description names it.
+    """
     fields: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    keys = KeyReader(scope)
+    streams = None
     try:
-        fields["streams"] = kinesis.collect_streams(scope)
+        streams = kinesis.submit_streams(scope, keys)
     except AwsError as exc:
         reason = scope.failed("kinesis:ListStreams", exc)
         if error_code(exc) in REGION_DISABLED_CODES:
@@ -217,10 +225,12 @@ def collect_region(scope: RegionScope) -> AwsRegion:
             fields[field] = read(scope)
         except (*AwsError, ValueError) as exc:
             errors[field] = scope.failed(operation, exc)
+    if streams is not None:
+        fields["streams"] = [future.result() for future in streams]
 
     references = {stream.key_id for stream in fields.get("streams") or [] if stream.encrypted and stream.key_id}
     references |= {cluster.at_rest_key_arn for cluster in fields.get("msk_clusters") or [] if cluster.at_rest_key_arn}
-    fields["kms_keys"] = kinesis.collect_keys(scope, references)
+    fields["kms_keys"] = keys.keys(references)
     return AwsRegion(name=scope.region, errors=errors, **fields)
 
 

@@ -10,13 +10,25 @@ ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 OPERATION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 
-# Documented Kinesis Data Streams quotas, in calls per second per account and region.
+# Kinesis Data Streams quotas, in calls per second per account and region, or per
+# resource for the operations in PER_RESOURCE_RATE_LIMITS. The figures for ListStreams,
+# ListTagsForStream, ListStreamConsumers and DescribeStreamSummary are stated in
+# each operation's documentation in the Kinesis API reference (botocore 1.43 service model).
+# NOTE: that reference states no quota for GetResourcePolicy; 5 per second is an
+# assumption, the rate of the other per-stream reads.
 DEFAULT_RATE_LIMITS: dict[str, float] = {
     "kinesis:ListStreams": 5.0,
     "kinesis:ListTagsForStream": 5.0,
     "kinesis:ListStreamConsumers": 5.0,
     "kinesis:DescribeStreamSummary": 20.0,
     "kinesis:GetResourcePolicy": 5.0,
+}
+
+# Operations whose quota AWS applies per resource, mapped to the request parameter
+# that names the resource. ListStreamConsumers "has a limit of 5 transactions per
+# second per stream" (Kinesis API reference, ListStreamConsumers).
+PER_RESOURCE_RATE_LIMITS: dict[str, str] = {
+    "kinesis:ListStreamConsumers": "StreamARN",
 }
 
 
@@ -137,5 +149,8 @@ class AwsTarget(BaseModel):
         return self
 
     def rate_for(self, operation: str) -> float:
-        """Return the calls per second allowed for ``service:Operation`` in one account and region."""
+        """Return the calls per second allowed for ``service:Operation`` in one account and region.
+
+        For an operation in PER_RESOURCE_RATE_LIMITS the rate applies to each resource.
+        """
         return self.rate_limits.get(operation, DEFAULT_RATE_LIMITS.get(operation, self.default_rate_per_second))

@@ -1,41 +1,47 @@
-"""Collect Kinesis data streams and the KMS keys they (and MSK clusters) use, in one account and region."""
+"""Collect the Kinesis data streams of one account and region."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from concurrent.futures import Future, wait
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scanner.adapters.aws.context import RegionScope
 from scanner.adapters.aws.errors import error_code
+from scanner.adapters.aws.kms import KeyReader
 from scanner.adapters.aws.policy import parse_statements
-from scanner.model.aws import KinesisConsumer, KinesisStream, KmsKey
+from scanner.model.aws import KinesisConsumer, KinesisStream
 
 AwsError = (ClientError, BotoCoreError)
 
 
-def list_stream_names(client: Any) -> list[tuple[str, str | None]]:
-    """Return (name, ARN or None) of every stream, paging to the end.
+# ListStreams' documented default page size, and the most it returns per page.
+# moto 5 returns 10 names per page unless Limit is set.
+LIST_STREAMS_PAGE_SIZE = 100
+
+
+def list_stream_pages(client: Any) -> Iterator[list[tuple[str, str | None]]]:
+    """Yield each ListStreams page as (name, ARN or None) pairs, paging to the end.
 
     The API pages with NextToken; older implementations (and moto 5) set
     only HasMoreStreams, so the next page then starts after the last name
     through ExclusiveStartStreamName.
     """
-    streams: dict[str, str | None] = {}
-    request: dict[str, Any] = {}
+    request: dict[str, Any] = {"Limit": LIST_STREAMS_PAGE_SIZE}
     while True:
         page = client.list_streams(**request)
         arns = {summary["StreamName"]: summary.get("StreamARN") for summary in page.get("StreamSummaries", [])}
         names = page.get("StreamNames") or list(arns)
-        for name in names:
-            streams[name] = arns.get(name)
+        yield [(name, arns.get(name)) for name in names]
         if page.get("NextToken"):
-            request = {"NextToken": page["NextToken"]}
+            request = {"Limit": LIST_STREAMS_PAGE_SIZE, "NextToken": page["NextToken"]}
         elif page.get("HasMoreStreams") and names:
-            request = {"ExclusiveStartStreamName": names[-1]}
+            request = {"Limit": LIST_STREAMS_PAGE_SIZE, "ExclusiveStartStreamName": names[-1]}
         else:
-            return sorted(streams.items())
+            return
 
 
 def _tags(client: Any, name: str) -> dict[str, str]:
@@ -73,8 +79,8 @@ def _resource_policy(client: Any, arn: str) -> list:
     return parse_statements(json.loads(text))
 
 
-def describe_stream(scope: RegionScope, name: str, listed_arn: str | None) -> KinesisStream:
-    """Describe one stream and read its tags, consumers and resource policy; failures become fields' errors."""
+def describe_stream(scope: RegionScope, keys: KeyReader, name: str, listed_arn: str | None) -> KinesisStream:
+    """Describe one stream, read its KMS key, tags, consumers and resource policy; failures become fields' errors."""
     client = scope.client("kinesis")
     arn = listed_arn or f"arn:aws:kinesis:{scope.region}:{scope.account}:stream/{name}"
     try:
@@ -96,6 +102,8 @@ def describe_stream(scope: RegionScope, name: str, listed_arn: str | None) -> Ki
         "key_id": summary.get("KeyId"),
         "enhanced_metrics": metrics,
     }
+    if (fields["encryption_type"] or "").upper() == "KMS" and fields["key_id"]:
+        keys.read(fields["key_id"])
 
     errors: dict[str, str] = {}
     reads = {
@@ -111,77 +119,21 @@ def describe_stream(scope: RegionScope, name: str, listed_arn: str | None) -> Ki
     return KinesisStream(name=name, arn=arn, errors=errors, **fields)
 
 
-def collect_streams(scope: RegionScope) -> list[KinesisStream]:
-    """List and describe every stream of the region, describing streams in parallel.
+def submit_streams(scope: RegionScope, keys: KeyReader) -> list[Future[KinesisStream]]:
+    """List the streams of the region and submit one `describe_stream` task per stream as each page arrives.
 
-    Raises the ListStreams error, so the caller can tell a disabled region.
+    Raises the ListStreams error, so the caller can tell a disabled region,
+    after cancelling the tasks not yet started and waiting for the others.
     """
-    listed = list_stream_names(scope.client("kinesis"))
-    futures = [scope.pool.submit(describe_stream, scope, name, arn) for name, arn in listed]
-    return [future.result() for future in futures]
-
-
-def _describe_key(scope: RegionScope, reference: str) -> tuple[str, dict[str, Any] | str]:
-    """Return (reference, KeyMetadata) or (reference, error reason)."""
+    futures: dict[str, Future[KinesisStream]] = {}
     try:
-        return reference, scope.client("kms").describe_key(KeyId=reference)["KeyMetadata"]
-    except AwsError as exc:
-        return reference, scope.failed(f"kms:DescribeKey {reference}", exc)
-
-
-def _key_details(scope: RegionScope, references: list[str], metadata: dict[str, Any]) -> KmsKey:
-    """Read rotation and key policy of a resolved key; each failed read leaves its field None with a reason."""
-    client = scope.client("kms")
-    arn = metadata["Arn"]
-    key_account = metadata.get("AWSAccountId") or arn.split(":")[4]
-    fields: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-
-    if metadata.get("KeyManager") == "CUSTOMER" and metadata.get("Origin", "AWS_KMS") == "AWS_KMS":
-        try:
-            fields["rotation_enabled"] = bool(client.get_key_rotation_status(KeyId=arn).get("KeyRotationEnabled"))
-        except AwsError as exc:
-            errors["rotation_enabled"] = scope.failed(f"kms:GetKeyRotationStatus {arn}", exc)
-
-    if key_account != scope.account:
-        errors["policy_statements"] = f"kms:GetKeyPolicy cannot read the policy of a key in another account ({key_account})"
-    else:
-        try:
-            fields["policy_statements"] = parse_statements(client.get_key_policy(KeyId=arn, PolicyName="default")["Policy"])
-        except (*AwsError, ValueError) as exc:
-            errors["policy_statements"] = scope.failed(f"kms:GetKeyPolicy {arn}", exc)
-
-    deletion = metadata.get("DeletionDate")
-    return KmsKey(
-        references=references,
-        arn=arn,
-        key_id=metadata.get("KeyId"),
-        account_id=key_account,
-        manager=metadata.get("KeyManager"),
-        state=metadata.get("KeyState"),
-        origin=metadata.get("Origin"),
-        key_spec=metadata.get("KeySpec"),
-        deletion_date=deletion.isoformat() if hasattr(deletion, "isoformat") else deletion,
-        errors=errors,
-        **fields,
-    )
-
-
-def collect_keys(scope: RegionScope, references: set[str]) -> list[KmsKey]:
-    """Resolve each key reference with kms:DescribeKey and read each distinct key once.
-
-    References that resolve to the same key ARN (an alias and the key id, say)
-    share one KmsKey. A reference that cannot be resolved gets its own
-    KmsKey with `error` set.
-    """
-    resolved = [future.result() for future in [scope.pool.submit(_describe_key, scope, ref) for ref in sorted(references)]]
-    by_arn: dict[str, tuple[list[str], dict[str, Any]]] = {}
-    keys = []
-    for reference, result in resolved:
-        if isinstance(result, str):
-            keys.append(KmsKey(references=[reference], error=result))
-        else:
-            by_arn.setdefault(result["Arn"], ([], result))[0].append(reference)
-
-    futures = [scope.pool.submit(_key_details, scope, refs, metadata) for refs, metadata in by_arn.values()]
-    return keys + [future.result() for future in futures]
+        for page in list_stream_pages(scope.client("kinesis")):
+            for name, arn in page:
+                if name not in futures:
+                    futures[name] = scope.pool.submit(describe_stream, scope, keys, name, arn)
+    except BaseException:
+        for future in futures.values():
+            future.cancel()
+        wait(futures.values())
+        raise
+    return [futures[name] for name in sorted(futures)]

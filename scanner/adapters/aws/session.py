@@ -1,9 +1,10 @@
 """boto3 sessions and clients for one scan: credentials, retries, timeouts, rate limits, read-only guard.
 
-Every client is created here, so every call passes through two botocore
-event hooks: ``before-call`` rejects any operation outside `READ_OPERATIONS`
-and records the call, and ``before-send`` waits for the rate limiter before
-each HTTP attempt (retries included).
+Every client is created here, so every call passes through botocore event
+hooks: ``before-call`` rejects any operation outside `READ_OPERATIONS` and
+records the call, and ``before-send`` waits for the rate limiter before each
+HTTP attempt (retries included). ``before-parameter-build`` picks the
+resource whose bucket an operation with a per-resource quota waits for.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 
-from scanner.adapters.aws.config import AwsTarget
+from scanner.adapters.aws.config import PER_RESOURCE_RATE_LIMITS, AwsTarget
 from scanner.adapters.aws.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,15 @@ class AccountSession:
         recorder = self.recorder
         limiter = self.limiter
         account = self.account
+        # botocore emits `before-parameter-build`, `before-call` and each attempt's
+        # `before-send` on the calling thread, and only the first gets the API
+        # parameters. So it stores the resource of a per-resource quota here.
+        current = threading.local()
+
+        def before_parameter_build(model: Any, params: dict[str, Any], **_: Any) -> None:
+            operation = f"{service}:{model.name}"
+            parameter = PER_RESOURCE_RATE_LIMITS.get(operation)
+            current.call = (operation, str(params.get(parameter, "")) if parameter else "")
 
         def before_call(model: Any, **_: Any) -> None:
             operation = f"{service}:{model.name}"
@@ -143,8 +153,11 @@ class AccountSession:
             recorder.record(operation)
 
         def before_send(event_name: str, **_: Any) -> None:
-            limiter.acquire(account, region, f"{service}:{event_name.rsplit('.', 1)[-1]}")
+            operation = f"{service}:{event_name.rsplit('.', 1)[-1]}"
+            called, resource = getattr(current, "call", ("", ""))
+            limiter.acquire(account, region, operation, resource if called == operation else "")
 
+        client.meta.events.register("before-parameter-build", before_parameter_build, unique_id="streamaudit-rate-resource")
         client.meta.events.register("before-call", before_call, unique_id="streamaudit-read-only")
         client.meta.events.register("before-send", before_send, unique_id="streamaudit-rate-limit")
 

@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--kafka-topics", type=int, default=5000, help="topics created on the local broker (default %(default)s)")
     run.add_argument("--kafka-bindings", type=int, default=20000, help="ACL bindings on the local broker (default %(default)s)")
     run.add_argument("--aws-streams", type=int, default=1000, help="Kinesis streams seeded in moto (default %(default)s)")
+    run.add_argument("--merge", action="store_true", help="keep the figures of parts and sizes not run now from the existing --out file")
     run.add_argument("--azure-namespaces", type=int, default=500, help="namespaces served by the fake ARM server (default %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
@@ -77,12 +78,31 @@ def main(argv: list[str] | None = None) -> int:
             results["inventory"]["azure"] = suite.azure(args.inventory_runs, args.azure_namespaces, work_dir)
 
     results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if args.merge and args.out.exists():
+        results = _merge(json.loads(args.out.read_text(encoding="utf-8")), results)
     results["budgets"] = budgets.check(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(render(results))
     print(f"\nwrote {args.out}")
     return 0
+
+
+def _merge(previous: dict, current: dict) -> dict:
+    """Return `current` with the evaluation sizes and inventory parts it lacks taken from `previous`.
+
+    Each figure keeps the machine block it was measured on, under "measured_on"
+    per part, because merged files mix runs.
+    """
+    merged = dict(current)
+    for section in ("evaluation", "inventory"):
+        combined = {}
+        for key, figures in previous.get(section, {}).items():
+            combined[key] = {**figures, "measured_on": figures.get("measured_on", previous.get("machine"))}
+        for key, figures in current[section].items():
+            combined[key] = {**figures, "measured_on": current["machine"]}
+        merged[section] = combined
+    return merged
 
 
 if __name__ == "__main__":

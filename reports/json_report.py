@@ -59,9 +59,9 @@ def build_json(report: ReportInput) -> dict[str, Any]:
 def render_json(report: ReportInput) -> str:
     """Render the report: indented, with one finding per line.
 
-    Indenting whole findings would make Python's json module fall back to its
-    pure-Python encoder, which took about 9 s and 3 GiB for 100,000 resources;
-    encoding each finding on one line keeps the C encoder and a greppable file.
+    Indenting whole findings makes Python's json module fall back to its
+    pure-Python encoder, which took about 9 s and 3 GiB for 100,000 resources.
+    Encoding each finding on one line keeps the C encoder and a greppable file.
     """
     data = build_json(report)
     findings = data.pop("findings")

@@ -30,6 +30,8 @@ def _configure_logging(verbosity: int) -> None:
     if verbosity < 2:
         for noisy in ("azure", "urllib3", "botocore", "boto3"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        # librdkafka logs every failed connection attempt; the adapter records the error that matters.
+        logging.getLogger("scanner.adapters.kafka.librdkafka").setLevel(logging.CRITICAL)
 
 
 class _Group(click.Group):

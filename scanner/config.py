@@ -91,6 +91,8 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "(top level)"
     message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = f"unknown key {first['loc'][-1]!r}; check its spelling against the documented keys"
     more = f" ({exc.error_count() - 1} more error(s) follow once this is fixed)" if exc.error_count() > 1 else ""
     value = first.get("input")
     shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r})"
@@ -103,6 +105,8 @@ def load_config(path: Path) -> ScanConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read configuration file {path}: {exc.strerror}. Check the --config path.") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"configuration file {path} is not UTF-8 text (invalid byte at offset {exc.start}). Save it as UTF-8 YAML.") from exc
 
     try:
         data = yaml.safe_load(text)

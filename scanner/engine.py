@@ -34,6 +34,7 @@ class Evaluation:
 
     rules: list[EvaluatedRule]
     findings: list[Finding] = field(default_factory=list)
+    unused_waivers: list[Waiver] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         return sum(1 for finding in self.findings if finding.status == status)
@@ -80,7 +81,7 @@ def _coerce_params(rule: Rule, overrides: dict[str, Any]) -> dict[str, Any]:
         elif expected is float and isinstance(value, int) and not isinstance(value, bool):
             values[name] = float(value)
         else:
-            raise InputError(f"{where} must be a {expected.__name__} like {default!r}, not {value!r}.")
+            raise InputError(f"{where} must be of type {expected.__name__}, like {default!r}, not {value!r}.")
         if isinstance(default, list) and not all(isinstance(item, str) for item in value):
             raise InputError(f"{where} must be a list of strings, not {value!r}.")
     return values
@@ -89,13 +90,16 @@ def _coerce_params(rule: Rule, overrides: dict[str, Any]) -> dict[str, Any]:
 def evaluate(snapshot: Snapshot, rules: Iterable[EvaluatedRule], waivers: Iterable[Waiver] = ()) -> Evaluation:
     """Run every rule on every unit of its provider and return the findings, sorted.
 
-    A unit that was not collected gets NOT_ASSESSED from every rule of its
+    Waivers that match no finding are listed in
+    `Evaluation.unused_waivers`, because a mistyped resource id would otherwise
+    fail silently. A unit that was not collected gets NOT_ASSESSED from every rule of its
     provider. A check that raises gets NOT_ASSESSED with the error, and is
     logged: one broken rule never stops the evaluation.
     """
     rules = list(rules)
     evaluation = Evaluation(rules=rules)
     waiver_index = {(waiver.rule, waiver.resource): waiver for waiver in waivers}
+    matched: set[tuple[str, str]] = set()
     today = date.today()
 
     with gc_paused():
@@ -105,11 +109,14 @@ def evaluate(snapshot: Snapshot, rules: Iterable[EvaluatedRule], waivers: Iterab
                 for outcome in _run(rule, evaluated.params, unit):
                     finding = _to_finding(rule, unit.target, outcome)
                     waiver = waiver_index.get((rule.id, finding.resource_id))
+                    if waiver is not None:
+                        matched.add((rule.id, finding.resource_id))
                     if finding.status == Status.FAIL and waiver is not None and waiver.expires >= today:
                         finding = replace(finding, status=Status.SUPPRESSED, waiver=waiver)
                     evaluation.findings.append(finding)
 
         evaluation.findings.sort(key=lambda f: (f.provider, f.target, f.rule_id, f.resource_id))
+    evaluation.unused_waivers = [waiver for key, waiver in waiver_index.items() if key not in matched]
     return evaluation
 
 

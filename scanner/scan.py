@@ -64,6 +64,12 @@ def build_config(options: ScanOptions) -> ScanConfig:
     if extra_targets:
         config.targets.kafka.extend(extra_targets)
 
+    if options.snapshot_in is None and not any(getattr(config.targets, provider) for provider in ("kafka", "aws", "azure")):
+        raise InputError(
+            f"{options.config_path} defines no targets. Add targets.kafka, targets.aws or targets.azure, "
+            "or give --kafka-bootstrap or --snapshot."
+        )
+
     selection = config.rules
     selection.select.extend(options.select)
     selection.skip.extend(options.skip)
@@ -111,7 +117,7 @@ def run_scan(options: ScanOptions) -> int:
     """Run one scan and return its exit code. Raises InputError for bad input, before writing anything."""
     config = build_config(options)
     selected = select_rules(config.rules)
-    check_waivers(config.waivers, set(all_rules()))
+    warnings = check_waivers(config.waivers, set(all_rules()))
     if not selected:
         raise InputError("the rule selection selects no rule. Loosen --select, --skip, --provider or --min-severity.")
 
@@ -124,6 +130,10 @@ def run_scan(options: ScanOptions) -> int:
         snapshot = collect_snapshot(config)
 
     evaluation = evaluate(snapshot, selected, config.waivers)
+    selected_ids = {evaluated.rule.id for evaluated in selected}
+    for waiver in evaluation.unused_waivers:
+        if waiver.rule in selected_ids:
+            warnings.append(f"the waiver of {waiver.rule} on {waiver.resource} matches no result; check the resource id in the JSON report.")
     statuses = {Status.FAIL, Status.SUPPRESSED, Status.NOT_ASSESSED}
     if options.sarif_include_pass:
         statuses |= {Status.PASS, Status.NOT_APPLICABLE}
@@ -141,9 +151,14 @@ def run_scan(options: ScanOptions) -> int:
     try:
         write_all_atomic(files)
     except OSError as exc:
-        raise InputError(f"cannot write {exc.filename}: {exc.strerror}. Choose a writable --output-dir.") from exc
+        raise InputError(
+            f"cannot write {exc.filename}: {exc.strerror}. Nothing was written; choose a writable "
+            "--output-dir for the reports and --snapshot-out path for the snapshot."
+        ) from exc
 
     code = exit_code(evaluation, snapshot, Severity(options.fail_on), options.allow_partial)
+    for warning in warnings:
+        click.echo(f"streamaudit: warning: {warning}", err=True)
     _print_summary(report, files, code)
     return code
 

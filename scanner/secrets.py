@@ -14,7 +14,7 @@ import re
 from scanner.errors import InputError
 
 _ENV_REFERENCE = re.compile(r"^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$")
-_SENSITIVE_KEY = re.compile(r"(password|secret|\.pem$|key\.pem|oauthbearer\.config|token)", re.IGNORECASE)
+_SENSITIVE_KEY = re.compile(r"(password|secret|\.pem$|key\.pem|oauthbearer\.config|jaas\.config|token)", re.IGNORECASE)
 
 
 def is_sensitive_key(key: str) -> bool:

@@ -81,7 +81,7 @@ def test_config_params_and_waivers(workdir):
         ([], {}, "nothing to scan"),
         (["--config", "missing.yaml"], {}, "cannot read configuration file missing.yaml"),
         (["--config", "c.yaml"], {"c.yaml": "targets: [unclosed"}, "is not valid YAML at line 1"),
-        (["--config", "c.yaml"], {"c.yaml": "targetz: {}\n"}, "targetz: Extra inputs are not permitted"),
+        (["--config", "c.yaml"], {"c.yaml": "targetz: {}\n"}, "targetz: unknown key 'targetz'; check its spelling"),
         (
             ["--config", "c.yaml"],
             {"c.yaml": "targets:\n  kafka:\n    - name: a\n      bootstrap: h:9092\n      client: {sasl.password: hunter2}\n"},
@@ -93,11 +93,40 @@ def test_config_params_and_waivers(workdir):
         (["--snapshot", "estate.json", "--select", "NOPE-*"], {}, "'NOPE-*' matches no rule"),
         (["--snapshot", "estate.json", "--waivers", "w.yaml"], {"w.yaml": "waivers:\n  - rule: KAFKA-TLS-001\n"}, "Each waiver needs rule, resource, reason, owner and expires"),
         (["--snapshot", "estate.json", "--kafka-bootstrap", "h:1"], {}, "cannot be combined with --kafka-bootstrap"),
+        (["--kafka-bootstrap", "127.0.0.1:99999"], {}, "is not HOST:PORT"),
+        (["--config", "c.yaml"], {"c.yaml": "targets:\n  kafka:\n    - {name: a, bootstrap: 'h:99999'}\n"}, "port 99999 of 'h:99999' is out of range"),
+        (["--config", "c.yaml"], {"c.yaml": ""}, "c.yaml defines no targets"),
+        (["--config", "c.yaml"], {"c.yaml": b"targets: {kafka: []}\n# \xff\n"}, "is not UTF-8 text"),
+        (["--snapshot", "bad.json"], {"bad.json": b"\x89PNG\xff"}, "is not UTF-8 JSON"),
+        (["--snapshot", "estate.json", "--waivers", "w.yaml"], {"w.yaml": b"\xff"}, "waiver file w.yaml is not UTF-8 text"),
+        (
+            ["--config", "c.yaml"],
+            {"c.yaml": "targets:\n  kafka:\n    - name: a\n      bootstrap: h:9092\n      client: {sasl.jaas.config: 'x password=\"p\";'}\n"},
+            "'sasl.jaas.config' contains a literal secret",
+        ),
+        (
+            ["--config", "c.yaml"],
+            {"c.yaml": "targets:\n  kafka:\n    - {name: a, bootstrap: 'h:9092', client: {bootstrap.servers: 'other:9092'}}\n"},
+            "'bootstrap.servers' comes from the target's bootstrap key",
+        ),
+        (
+            ["--config", "c.yaml"],
+            {"c.yaml": "targets:\n  kafka:\n    - {name: a, bootstrap: '127.0.0.1:9', client: {security.protcol: SSL}}\n"},
+            'targets.kafka.a.client: No such configuration property: "security.protcol"',
+        ),
+        (
+            ["--snapshot", "estate.json", "--waivers", "w.yaml"],
+            {"w.yaml": "waivers:\n" + "  - {rule: KAFKA-TLS-001, resource: r, reason: x, owner: o, expires: 2999-01-01}\n" * 2},
+            "two waivers name rule KAFKA-TLS-001 and resource r",
+        ),
     ],
 )
 def test_bad_input_exits_2_without_output(workdir, args, files, message):
-    for name, text in files.items():
-        (workdir / name).write_text(text)
+    for name, content in files.items():
+        if isinstance(content, bytes):
+            (workdir / name).write_bytes(content)
+        else:
+            (workdir / name).write_text(content)
     result = CliRunner().invoke(main, ["scan", *args])
     assert result.exit_code == 2, result.output
     assert message in result.output
@@ -143,3 +172,34 @@ def test_html_report_escapes_resource_names(workdir):
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "listener.name.&lt;listener&gt;.sasl.enabled.mechanisms" in page
+
+
+def test_output_path_that_is_a_directory_writes_nothing(workdir):
+    (workdir / "streamaudit-report/streamaudit.html").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["scan", "--snapshot", "estate.json", "--format", "json,sarif,html"])
+    assert result.exit_code == 2, result.output
+    assert "streamaudit.html: Is a directory. Nothing was written" in result.output
+    assert sorted(path.name for path in (workdir / "streamaudit-report").iterdir()) == ["streamaudit.html"]
+
+
+def test_reports_readable_by_group_and_others(workdir):
+    scan("--snapshot", "estate.json", "--allow-partial")
+    mode = (workdir / "streamaudit-report/streamaudit.json").stat().st_mode & 0o777
+    assert mode == 0o666 & ~_current_umask()
+
+
+def _current_umask() -> int:
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def test_unmatched_waiver_warns(workdir):
+    (workdir / "waivers.yaml").write_text(
+        "waivers:\n  - {rule: KAFKA-CLUSTER-001, resource: kafka/legacy-onprem/broker/9, reason: typo, owner: o, expires: 2999-01-01}\n"
+    )
+    result = CliRunner().invoke(main, ["scan", "--snapshot", "estate.json", "--waivers", "waivers.yaml", "--allow-partial"])
+    assert result.exit_code == 1
+    assert "waiver of KAFKA-CLUSTER-001 on kafka/legacy-onprem/broker/9 matches no result" in result.output

@@ -46,9 +46,9 @@ def test_unknown_selection_and_params_rejected():
 
 
 def test_param_types_checked():
-    with pytest.raises(InputError, match="must be a int like 3, not 'three'"):
+    with pytest.raises(InputError, match="must be of type int, like 3, not 'three'"):
         select_rules(RuleSelection(params={"KAFKA-TOPIC-002": {"min_replication_factor": "three"}}))
-    with pytest.raises(InputError, match="must be a list"):
+    with pytest.raises(InputError, match="must be of type list"):
         select_rules(RuleSelection(params={"KAFKA-AUTH-001": {"approved_methods": "mtls"}}))
     selected = select_rules(RuleSelection(select=["KAFKA-TOPIC-002"], params={"KAFKA-TOPIC-002": {"min_replication_factor": 2}}))
     assert selected[0].params == {"min_replication_factor": 2}

@@ -119,7 +119,7 @@ def example_config(broker: LocalBroker) -> str:
                 {
                     "name": f"local-{broker.profile.name}",
                     "bootstrap": broker.bootstrap,
-                    "environment": "local",
+                    "environment": "sandbox",
                     "client": settings,
                 }
             ]

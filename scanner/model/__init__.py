@@ -61,7 +61,7 @@ class Snapshot(Frozen):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise SnapshotError(f"{source} is not valid JSON ({exc.msg} at line {exc.lineno}).") from exc
+            raise SnapshotError(f"{source} is not valid JSON: {exc.msg.rstrip('.')} (line {exc.lineno}, column {exc.colno}).") from exc
         if not isinstance(data, dict):
             raise SnapshotError(f"{source} must contain a JSON object with a 'provenance' key.")
 
@@ -88,6 +88,8 @@ class Snapshot(Frozen):
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror}.") from exc
+        except UnicodeDecodeError as exc:
+            raise SnapshotError(f"snapshot {path} is not UTF-8 JSON (invalid byte at offset {exc.start}).") from exc
         return cls.from_json(text, source=str(path))
 
 

@@ -45,7 +45,7 @@ def test_anonymous_probe_off_by_default(sasl_ssl_broker, tmp_path):
     run = run_scan(tmp_path, "--config", "streamaudit.yaml", env={"PW": sasl_ssl_broker.scanner_password})
 
     assert set(run.statuses("KAFKA-AUTH-002").values()) == {"NOT_ASSESSED"}
-    assert all("probes.anonymous: false" in f["message"] for f in run.findings("KAFKA-AUTH-002"))
+    assert all("probes.anonymous is false" in f["message"] for f in run.findings("KAFKA-AUTH-002"))
     assert run.exit_code == 0, run.stderr[-3000:]
 
 

@@ -91,7 +91,7 @@ def test_disabled_tls_probe_not_assessed_and_complete(sasl_ssl_broker, tmp_path)
     finding = _finding(run, "KAFKA-TLS-004", CLIENT.format(target="noprobe"))
 
     assert finding["status"] == "NOT_ASSESSED"
-    assert "probes.tls: false" in finding["message"]
+    assert "probes.tls is false" in finding["message"]
     assert run.exit_code == 0, run.stderr[-2000:]
 
 

@@ -110,7 +110,17 @@ class KafkaCollector:
             "logger": logging.getLogger("scanner.adapters.kafka.librdkafka"),
         }
         log.debug("kafka target %s: client settings %s", self.target.name, secrets.redact(settings))
-        return AdminClient(conf)
+        try:
+            return AdminClient(conf)
+        except KafkaException as exc:
+            # librdkafka checks properties and reads CA and key files here, before any connection.
+            error = _kafka_error(exc)
+            if error is not None and error.code() == KafkaError._INVALID_ARG:
+                raise InputError(
+                    f"targets.kafka.{self.target.name}.client: {error.str()}. "
+                    "Fix the librdkafka property or the file it names."
+                ) from exc
+            raise
 
     def _record(self, scope: str, exc: BaseException) -> ErrorKind:
         kind, message = _classify(exc)

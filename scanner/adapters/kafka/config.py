@@ -94,6 +94,8 @@ class KafkaTarget(BaseModel):
     @field_validator("client")
     @classmethod
     def _client_secrets(cls, client: dict[str, ClientValue]) -> dict[str, ClientValue]:
+        if "bootstrap.servers" in client:
+            raise ValueError("'bootstrap.servers' comes from the target's bootstrap key; remove it from client")
         return _no_literal_secrets(client)
 
     @field_validator("bootstrap")
@@ -105,6 +107,8 @@ class KafkaTarget(BaseModel):
             host, _, port = server.strip().rpartition(":")
             if not host or not port.isdigit():
                 raise ValueError(f"'{server}' is not HOST:PORT; write the bootstrap servers as host1:9092,host2:9092")
+            if not 1 <= int(port) <= 65535:
+                raise ValueError(f"port {port} of '{server}' is out of range; use a port from 1 to 65535")
         return bootstrap
 
     @model_validator(mode="after")

@@ -84,7 +84,7 @@ class ProbeRunner:
                 key = (broker.id, listener.name)
                 address = advertised_address(listener)
                 if not self.settings.tls:
-                    results[key] = TlsProbe(status=ProbeStatus.DISABLED, reason="the TLS probe is disabled (probes.tls: false)")
+                    results[key] = TlsProbe(status=ProbeStatus.DISABLED, reason="probes.tls is false in the target configuration")
                 elif address is None:
                     reason = f"listener {listener.name} of broker {broker.id} is not advertised, so the probe has no address for it"
                     results[key] = TlsProbe(status=ProbeStatus.SKIPPED, reason=reason)
@@ -122,7 +122,7 @@ class ProbeRunner:
         for name in sorted(protocols):
             base = {"listener": name, "principal": ANONYMOUS_PRINCIPAL, "addresses": addresses.get(name, [])}
             if not self.settings.anonymous:
-                results.append(AccessProbe(**base, status=ProbeStatus.DISABLED, reason="the anonymous probe is disabled (probes.anonymous: false)"))
+                results.append(AccessProbe(**base, status=ProbeStatus.DISABLED, reason="probes.anonymous is false in the target configuration"))
             elif not addresses.get(name):
                 results.append(AccessProbe(**base, status=ProbeStatus.SKIPPED, reason=f"listener {name} is not advertised, so the probe has no address for it"))
             else:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
-from rules.base import Outcome, not_assessed
+from rules.base import Outcome, Params, not_assessed
 from scanner.model.aws import AwsAccount, AwsRegion, KinesisStream, KmsKey
 
 KINESIS_DOC = "https://docs.aws.amazon.com/streams/latest/dev"
@@ -74,3 +75,26 @@ def key_class(key: KmsKey | None, reference: str) -> str | None:
     if key.origin in _EXTERNAL_ORIGINS:
         return "external"
     return "customer_managed"
+
+
+StreamCheck = Callable[[AwsAccount, AwsRegion, KinesisStream, str, Params], Iterator[Outcome]]
+
+
+def per_stream(check: StreamCheck) -> Callable[[AwsAccount, Params], Iterator[Outcome]]:
+    """Turn a check of one described stream into a check of the whole account.
+
+    The wrapped check receives (account, region, stream, resource id, params)
+    for each stream that was described. Regions and streams that were not
+    collected get their NOT_ASSESSED outcome from `streams` instead.
+    """
+
+    @functools.wraps(check)
+    def run(account: AwsAccount, params: Params) -> Iterator[Outcome]:
+        for region, stream, missing in streams(account):
+            if missing is not None:
+                yield missing
+                continue
+            assert stream is not None
+            yield from check(account, region, stream, stream_id(account, region, stream), params)
+
+    return run

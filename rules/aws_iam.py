@@ -6,7 +6,7 @@ import fnmatch
 import re
 from collections.abc import Iterator
 
-from rules._aws import stream_id, streams
+from rules._aws import per_stream
 from rules.base import Outcome, Param, Params, failed, not_assessed, passed, rule
 from scanner.adapters.aws.actions import (
     CONSUMER_ACTIONS,
@@ -17,7 +17,7 @@ from scanner.adapters.aws.actions import (
     grants_all_kinesis,
 )
 from scanner.findings import Severity
-from scanner.model.aws import AwsAccount, IdentityPolicy, PolicyStatement
+from scanner.model.aws import AwsAccount, AwsRegion, IdentityPolicy, KinesisStream, PolicyStatement
 
 PRINCIPLE = "Kinesis §3.5 Security and IAM: fine-grained IAM roles per producer/consumer"
 IAM_DOC = "https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html"
@@ -162,19 +162,14 @@ def _policy_problems(statements: list[PolicyStatement], trusted: set[str]) -> li
     tags=["iam"],
     params={"trusted_accounts": Param([], "Account ids (or organization ids in aws:PrincipalOrgID conditions) trusted besides the stream's own account.")},
 )
-def resource_policy_trusted(account: AwsAccount, params: Params) -> Iterator[Outcome]:
+@per_stream
+def resource_policy_trusted(account: AwsAccount, region: AwsRegion, stream: KinesisStream, resource: str, params: Params) -> Iterator[Outcome]:
     trusted = set(params["trusted_accounts"]) | {account.account_id or ""}
-    for region, stream, missing in streams(account):
-        if missing is not None:
-            yield missing
-            continue
-        assert stream is not None
-        resource = stream_id(account, region, stream)
-        if stream.resource_policy is None:
-            yield not_assessed(resource, f"The resource policy of stream {stream.name} was not read: {stream.errors.get('resource_policy', 'not collected')}")
-        elif not stream.resource_policy:
-            yield passed(resource, f"Stream {stream.name} has no resource policy.")
-        elif problems := _policy_problems(stream.resource_policy, trusted):
-            yield failed(resource, f"Stream {stream.name} resource policy: {'; '.join(problems)}.", problems=problems, trusted_accounts=sorted(trusted))
-        else:
-            yield passed(resource, f"Stream {stream.name} resource policy trusts only known accounts.", trusted_accounts=sorted(trusted))
+    if stream.resource_policy is None:
+        yield not_assessed(resource, f"The resource policy of stream {stream.name} was not read: {stream.errors.get('resource_policy', 'not collected')}")
+    elif not stream.resource_policy:
+        yield passed(resource, f"Stream {stream.name} has no resource policy.")
+    elif problems := _policy_problems(stream.resource_policy, trusted):
+        yield failed(resource, f"Stream {stream.name} resource policy: {'; '.join(problems)}.", problems=problems, trusted_accounts=sorted(trusted))
+    else:
+        yield passed(resource, f"Stream {stream.name} resource policy trusts only known accounts.", trusted_accounts=sorted(trusted))

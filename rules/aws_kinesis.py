@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules._aws import KINESIS_DOC, regions_with, stream_id, streams
+from rules._aws import KINESIS_DOC, per_stream, regions_with, stream_id, streams
 from rules.base import Outcome, Param, Params, failed, not_applicable, not_assessed, passed, rule
 from scanner.findings import Severity
-from scanner.model.aws import AwsAccount, AwsRegion, EventSourceMapping
+from scanner.model.aws import AwsAccount, AwsRegion, EventSourceMapping, KinesisStream
 
 ITERATOR_AGE_METRIC = "GetRecords.IteratorAgeMilliseconds"
 SHARD_ITERATOR_AGE_METRIC = "IteratorAgeMilliseconds"
@@ -26,21 +26,16 @@ SHARD_ITERATOR_AGE_METRIC = "IteratorAgeMilliseconds"
     tags=["durability"],
     params={"min_retention_hours": Param(168, "Minimum retention period in hours (24 to 8760).")},
 )
-def retention(account: AwsAccount, params: Params) -> Iterator[Outcome]:
+@per_stream
+def retention(account: AwsAccount, region: AwsRegion, stream: KinesisStream, resource: str, params: Params) -> Iterator[Outcome]:
     minimum = params["min_retention_hours"]
-    for region, stream, missing in streams(account):
-        if missing is not None:
-            yield missing
-            continue
-        assert stream is not None
-        resource = stream_id(account, region, stream)
-        evidence = {"retention_hours": stream.retention_hours, "min_retention_hours": minimum}
-        if stream.retention_hours is None:
-            yield not_assessed(resource, f"The retention period of stream {stream.name} was not reported.")
-        elif stream.retention_hours >= minimum:
-            yield passed(resource, f"Stream {stream.name} keeps records for {stream.retention_hours} h.", **evidence)
-        else:
-            yield failed(resource, f"Stream {stream.name} keeps records for {stream.retention_hours} h, below {minimum} h.", **evidence)
+    evidence = {"retention_hours": stream.retention_hours, "min_retention_hours": minimum}
+    if stream.retention_hours is None:
+        yield not_assessed(resource, f"The retention period of stream {stream.name} was not reported.")
+    elif stream.retention_hours >= minimum:
+        yield passed(resource, f"Stream {stream.name} keeps records for {stream.retention_hours} h.", **evidence)
+    else:
+        yield failed(resource, f"Stream {stream.name} keeps records for {stream.retention_hours} h, below {minimum} h.", **evidence)
 
 
 @rule(
@@ -55,18 +50,13 @@ def retention(account: AwsAccount, params: Params) -> Iterator[Outcome]:
     references=[f"{KINESIS_DOC}/monitoring-with-cloudwatch.html#kinesis-metrics-shard"],
     tags=["observability"],
 )
-def shard_metrics(account: AwsAccount, params: Params) -> Iterator[Outcome]:
-    for region, stream, missing in streams(account):
-        if missing is not None:
-            yield missing
-            continue
-        assert stream is not None
-        resource = stream_id(account, region, stream)
-        metrics = stream.enhanced_metrics or []
-        if "ALL" in metrics or SHARD_ITERATOR_AGE_METRIC in metrics:
-            yield passed(resource, f"Stream {stream.name} publishes shard-level iterator age.", enhanced_metrics=metrics)
-        else:
-            yield failed(resource, f"Stream {stream.name} does not publish shard-level IteratorAgeMilliseconds.", enhanced_metrics=metrics)
+@per_stream
+def shard_metrics(account: AwsAccount, region: AwsRegion, stream: KinesisStream, resource: str, params: Params) -> Iterator[Outcome]:
+    metrics = stream.enhanced_metrics or []
+    if "ALL" in metrics or SHARD_ITERATOR_AGE_METRIC in metrics:
+        yield passed(resource, f"Stream {stream.name} publishes shard-level iterator age.", enhanced_metrics=metrics)
+    else:
+        yield failed(resource, f"Stream {stream.name} does not publish shard-level IteratorAgeMilliseconds.", enhanced_metrics=metrics)
 
 
 def _alarmed_streams(region: AwsRegion) -> dict[str, list[str]]:
@@ -185,19 +175,14 @@ def lambda_failure_handling(account: AwsAccount, params: Params) -> Iterator[Out
     tags=["governance"],
     params={"required_tag_keys": Param([], "Tag keys every stream must carry. With none configured, the rule is NOT_APPLICABLE.")},
 )
-def required_tags(account: AwsAccount, params: Params) -> Iterator[Outcome]:
+@per_stream
+def required_tags(account: AwsAccount, region: AwsRegion, stream: KinesisStream, resource: str, params: Params) -> Iterator[Outcome]:
     required = sorted(params["required_tag_keys"])
-    for region, stream, missing in streams(account):
-        if missing is not None:
-            yield missing
-            continue
-        assert stream is not None
-        resource = stream_id(account, region, stream)
-        if not required:
-            yield not_applicable(resource, "No required_tag_keys are configured for KIN-TAG-001.")
-        elif stream.tags is None:
-            yield not_assessed(resource, f"The tags of stream {stream.name} were not read: {stream.errors.get('tags', 'not collected')}")
-        elif absent := [key for key in required if key not in stream.tags]:
-            yield failed(resource, f"Stream {stream.name} lacks tag(s) {', '.join(absent)}.", missing=absent, tag_keys=sorted(stream.tags))
-        else:
-            yield passed(resource, f"Stream {stream.name} carries every required tag.", tag_keys=sorted(stream.tags))
+    if not required:
+        yield not_applicable(resource, "No required_tag_keys are configured for KIN-TAG-001.")
+    elif stream.tags is None:
+        yield not_assessed(resource, f"The tags of stream {stream.name} were not read: {stream.errors.get('tags', 'not collected')}")
+    elif absent := [key for key in required if key not in stream.tags]:
+        yield failed(resource, f"Stream {stream.name} lacks tag(s) {', '.join(absent)}.", missing=absent, tag_keys=sorted(stream.tags))
+    else:
+        yield passed(resource, f"Stream {stream.name} carries every required tag.", tag_keys=sorted(stream.tags))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules._aws import KEY_CLASSES, KINESIS_DOC, key_class, key_index, stream_id, streams
+from rules._aws import KEY_CLASSES, KINESIS_DOC, key_class, key_index, per_stream, stream_id, streams
 from rules.base import Outcome, Param, Params, failed, not_applicable, not_assessed, passed, rule
 from scanner.findings import Severity
-from scanner.model.aws import AwsAccount, KmsKey
+from scanner.model.aws import AwsAccount, AwsRegion, KinesisStream, KmsKey
 
 PRINCIPLE = "Kinesis §3.5 Security and IAM: encrypt streams using KMS keys"
 KMS_DOC = "https://docs.aws.amazon.com/kms/latest/developerguide"
@@ -25,18 +25,13 @@ KMS_DOC = "https://docs.aws.amazon.com/kms/latest/developerguide"
     references=[f"{KINESIS_DOC}/server-side-encryption.html"],
     tags=["encryption"],
 )
-def stream_encrypted(account: AwsAccount, params: Params) -> Iterator[Outcome]:
-    for region, stream, missing in streams(account):
-        if missing is not None:
-            yield missing
-            continue
-        assert stream is not None
-        resource = stream_id(account, region, stream)
-        evidence = {"encryption_type": stream.encryption_type, "key_id": stream.key_id}
-        if stream.encrypted:
-            yield passed(resource, f"Stream {stream.name} is encrypted with KMS key {stream.key_id}.", **evidence)
-        else:
-            yield failed(resource, f"Stream {stream.name} has encryption type {stream.encryption_type}.", **evidence)
+@per_stream
+def stream_encrypted(account: AwsAccount, region: AwsRegion, stream: KinesisStream, resource: str, params: Params) -> Iterator[Outcome]:
+    evidence = {"encryption_type": stream.encryption_type, "key_id": stream.key_id}
+    if stream.encrypted:
+        yield passed(resource, f"Stream {stream.name} is encrypted with KMS key {stream.key_id}.", **evidence)
+    else:
+        yield failed(resource, f"Stream {stream.name} has encryption type {stream.encryption_type}.", **evidence)
 
 
 def _encrypted_stream_keys(account: AwsAccount) -> Iterator[tuple[str, Outcome | None, KmsKey | None, str]]:

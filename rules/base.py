@@ -42,7 +42,7 @@ class Param:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a check decided about one resource."""
+    """A check's decision about one resource."""
 
     status: Status
     resource_id: str

@@ -59,7 +59,7 @@ class Finding:
     """One rule's verdict on one resource.
 
     A slotted dataclass rather than a pydantic model: a scan of 100,000
-    resources holds several hundred thousand findings, and the engine builds
+    resources contains several hundred thousand findings, and the engine builds
     them from values it has already checked.
     """
 

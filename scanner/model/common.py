@@ -15,7 +15,7 @@ class Frozen(BaseModel):
 
 
 class ErrorKind(StrEnum):
-    """Why part of a target could not be collected."""
+    """Kind of failure that kept part of a target from being collected."""
 
     UNREACHABLE = "unreachable"
     AUTHENTICATION = "authentication"
@@ -41,7 +41,7 @@ class CollectionError(Frozen):
 
 
 class TargetProvenance(Frozen):
-    """What the scan tried to collect for one configured target, and what failed."""
+    """Record of one configured target: what the scan tried to collect, and what failed."""
 
     provider: str
     target: str
@@ -54,7 +54,7 @@ class TargetProvenance(Frozen):
 
 
 class Provenance(Frozen):
-    """Who made the snapshot, when, and how complete it is."""
+    """Origin of the snapshot: the tool, its run times, and how complete the collection is."""
 
     tool: str = "streamaudit"
     tool_version: str

@@ -174,7 +174,7 @@ class AclBinding(Frozen):
 
 
 class AclState(StrEnum):
-    """How DescribeAcls answered."""
+    """Result of the DescribeAcls request."""
 
     COLLECTED = "collected"
     SECURITY_DISABLED = "security_disabled"
@@ -294,7 +294,7 @@ class KafkaCluster(Frozen):
     def authorizer_configured(self) -> bool | None:
         """True when an authorizer is on, False when one is missing, None when unknown.
 
-        Kafka 4 answers DescribeAcls with an empty list, not SECURITY_DISABLED,
+        Kafka 4 returns an empty list from DescribeAcls, not SECURITY_DISABLED,
         when no authorizer is configured, so the broker configuration decides
         first: an empty ``authorizer.class.name`` on any broker means no
         authorizer there.

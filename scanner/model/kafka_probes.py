@@ -19,7 +19,7 @@ TLS_VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
 
 class ProbeStatus(StrEnum):
-    """How a probe ended.
+    """Final state of a probe.
 
     DISABLED and SKIPPED are decisions (the configuration turned the probe off,
     or there was nothing to connect to) and are not collection errors.
@@ -43,7 +43,7 @@ class TlsVersionProbe(Frozen):
     """The outcome of one handshake restricted to a single TLS version.
 
     NOT_TESTED means the local OpenSSL cannot offer the version, so the
-    server's answer is unknown; `detail` gives the reason or the server's alert.
+    server's response is unknown. `detail` gives the reason or the server's alert.
     """
 
     version: str
@@ -85,7 +85,7 @@ class CertificateInfo(Frozen):
 
 
 class TlsProbe(Frozen):
-    """What a direct TLS handshake with one listener's advertised address showed.
+    """Result of a direct TLS handshake with one listener's advertised address.
 
     `versions` has one entry per version in TLS_VERSIONS. `hostname_matches`
     compares the advertised host with the certificate's SANs (the CN only when
@@ -108,7 +108,7 @@ class TlsProbe(Frozen):
 
 
 class AccessProbe(Frozen):
-    """What a client with given credentials (or none) could read through one listener.
+    """Access that a client with given credentials (or none) had through one listener.
 
     `refused` is True when the broker closed the connection or failed the
     handshake or authentication. `topics` lists the topic names that Metadata

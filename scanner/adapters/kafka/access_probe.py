@@ -106,7 +106,7 @@ def probe_access(
 
     `settings` are librdkafka properties with secrets already resolved; they
     are never logged or stored. Never raises: an unreachable address gives
-    FAILED, a broker that neither answers nor refuses within `timeout`
+    FAILED, a broker that neither responds nor rejects the client within `timeout`
     seconds gives TIMED_OUT.
     """
     base = {"listener": listener, "principal": principal, "addresses": addresses}

@@ -53,7 +53,7 @@ class LowPrivilegeProbe(BaseModel):
 
 
 class KafkaProbes(BaseModel):
-    """Which probes run, beside the Admin API collection.
+    """Probe selection, beside the Admin API collection.
 
     `tls` (on by default) handshakes with every advertised TLS listener.
     `anonymous` (off by default) connects to every advertised listener without

@@ -30,7 +30,7 @@ _UNROUTABLE_HOSTS = {"", "0.0.0.0", "::"}
 
 
 def advertised_address(listener: Listener) -> str | None:
-    """Return ``host:port`` that clients are told to use for the listener, or None when it has none."""
+    """Return ``host:port`` that the broker advertises to clients for the listener, or None when it has none."""
     host = listener.advertised_host
     if host is None or host in _UNROUTABLE_HOSTS or listener.advertised_port is None:
         return None
